@@ -1,23 +1,26 @@
 """Collect every chapter of the book as an nbval test.
 
 The chapters are MyST Markdown notebooks (``book/*.md``); nothing generated is committed.
-At collection time each chapter listed in ``_toc.yml`` is converted with jupytext into
-``_build/nbval/<name>.ipynb`` (git-ignored) and handed to nbval, which executes it cell by
-cell in a kernel of the current environment (``--nbval-current-env``), so the chapter sees
-the installed ``jaccourse``. With ``--nbval-lax`` a cell fails only if it raises, which is
-what the chapters' ``assert`` cells are for.
+Each chapter listed in ``_toc.yml`` is read with jupytext at collection time and handed to
+nbval, which executes it cell by cell in a kernel of the current environment
+(``--nbval-current-env``, so the chapter sees the installed ``jaccourse``), with the chapter's
+folder as working directory, as in the book build. With ``--nbval-lax`` a cell fails only if
+it raises, which is what the chapters' ``assert`` cells are for. ``pytest book/x.md`` runs one
+chapter.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import types
+
 import jupytext
 import pytest
 import yaml
+from nbval.plugin import IPyNbFile
 
 ROOT = Path(__file__).resolve().parent
-NOTEBOOKS = ROOT / "_build" / "nbval"
 
 
 def toc_chapters() -> list[Path]:
@@ -45,14 +48,26 @@ def _is_notebook(path: Path) -> bool:
     return head.startswith("---") and "kernelspec:" in head.split("---", 2)[1]
 
 
+class MystNotebook(IPyNbFile):
+    """nbval's notebook collector, reading a MyST Markdown notebook through jupytext."""
+
+    def collect(self):
+        import nbval.plugin
+
+        reader = types.SimpleNamespace(
+            read=lambda path, as_version=4: jupytext.read(path, as_version=as_version),
+            from_dict=nbval.plugin.nbformat.from_dict,
+        )
+        original, nbval.plugin.nbformat = nbval.plugin.nbformat, reader
+        try:
+            return list(super().collect())
+        finally:
+            nbval.plugin.nbformat = original
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     if file_path.suffix != ".md" or file_path.resolve() not in set(toc_chapters()):
         return None
     if not _is_notebook(file_path):
         return None  # a plain page (e.g. the bibliography) has no code to run
-    from nbval.plugin import IPyNbFile
-
-    NOTEBOOKS.mkdir(parents=True, exist_ok=True)
-    target = NOTEBOOKS / (file_path.stem + ".ipynb")
-    jupytext.write(jupytext.read(file_path), target)
-    return IPyNbFile.from_parent(parent, path=target)
+    return MystNotebook.from_parent(parent, path=file_path)
