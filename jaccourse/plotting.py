@@ -1,0 +1,367 @@
+"""Figure helpers of the course: one style, a grid and its image under a map, polar cells.
+
+The chapters call :func:`use_style` in a hidden first cell, then draw with the helpers here.
+Every helper returns its figure and axes and never calls ``plt.show()``; the notebook shows
+the figure. Figures follow the book's rules: white background (readable in dark mode),
+lowercase axis labels, no titles (the caption says it), colour-blind safe colours.
+
+Chapters: ``jacobian-determinant``, ``gaussian-integral``, ``linear-maps``,
+``linear-approximation``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as onp
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Polygon
+
+from jaccourse._validation import as_positive_int, as_real, check_callable, describe
+from jaccourse.transforms import CoordinateTransform
+
+__all__ = [
+    "OKABE_ITO",
+    "STYLE",
+    "plot_grid_and_image",
+    "plot_polar_cells",
+    "use_style",
+]
+
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#F0E442",  # yellow (last: faint on white)
+)
+"""The Okabe-Ito palette, distinguishable with the common forms of colour blindness."""
+
+STYLE: dict[str, Any] = {
+    "figure.facecolor": "white",
+    "figure.edgecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "savefig.edgecolor": "white",
+    "savefig.transparent": False,
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 110,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "font.size": 11,
+    "axes.labelsize": 12,
+    "axes.titlesize": 12,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "legend.frameon": False,
+    "axes.prop_cycle": mpl.cycler(color=list(OKABE_ITO)),
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#e3e3e3",
+    "grid.linewidth": 0.6,
+    "grid.linestyle": "-",
+    "axes.edgecolor": "#444444",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "lines.linewidth": 1.8,
+    "image.cmap": "viridis",
+    "mathtext.fontset": "cm",
+}
+"""The rcParams set by :func:`use_style`."""
+
+_HIGHLIGHT = OKABE_ITO[4]  # orange
+_U_LINES, _V_LINES = OKABE_ITO[0], OKABE_ITO[1]
+
+
+def use_style() -> None:
+    """Set the course's matplotlib style (white background, readable fonts, Okabe-Ito colours).
+
+    Formula: ``matplotlib.rcParams.update(STYLE)``; calling it twice changes nothing more
+    (idempotent). White figure, axes and saved-figure backgrounds, never transparent, so
+    figures stay readable in a dark theme; a light grid; figure size ``(6.4, 4.0)`` inches at
+    110 dpi (150 when saved).
+
+    Shapes: no arguments, returns ``None``.
+
+    Chapters: every chapter calls it in a hidden first cell.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> from jaccourse.plotting import use_style
+    >>> use_style(); use_style()
+    >>> mpl.rcParams["savefig.transparent"], mpl.rcParams["axes.facecolor"]
+    (False, 'white')
+    """
+    mpl.rcParams.update(STYLE)
+
+
+# --------------------------------------------------------------------------------------------
+# argument checks
+# --------------------------------------------------------------------------------------------
+
+def _interval(func: str, name: str, value: Any) -> tuple[float, float]:
+    """``value`` as a finite ``(a, b)`` with ``a < b``."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, onp.ndarray)) or len(value) != 2:
+        raise TypeError(f"{func}: {name} must be a pair (a, b) of numbers, got {describe(value)}")
+    a = as_real(func, name, value[0] if not isinstance(value[0], onp.generic) else value[0].item())
+    b = as_real(func, name, value[1] if not isinstance(value[1], onp.generic) else value[1].item())
+    if not a < b:
+        raise ValueError(f"{func}: {name} must have a < b, got ({a}, {b})")
+    return a, b
+
+
+def _highlight(func: str, value: Any) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, onp.ndarray)) or len(value) != 4:
+        raise TypeError(f"{func}: highlight must be None or (u0, v0, du, dv), got {describe(value)}")
+    vals = [v.item() if isinstance(v, onp.generic) else v for v in value]
+    u0 = as_real(func, "highlight", vals[0])
+    v0 = as_real(func, "highlight", vals[1])
+    du = as_real(func, "highlight", vals[2])
+    dv = as_real(func, "highlight", vals[3])
+    if du <= 0 or dv <= 0:
+        raise ValueError(f"{func}: highlight must have du > 0 and dv > 0, got du = {du}, dv = {dv}")
+    return u0, v0, du, dv
+
+
+def _image(func: str, transform: Callable, points: onp.ndarray) -> onp.ndarray:
+    """Apply a 2-D map to points of shape ``(..., 2)`` in one call; check shape and finiteness."""
+    flat = points.reshape(-1, 2)
+    out = transform(flat)
+    try:
+        img = onp.asarray(out, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{func}: transform must return an array of real numbers, got {describe(out)}") from None
+    if img.shape != flat.shape:
+        raise ValueError(
+            f"{func}: transform must map points of shape (N, 2) to shape (N, 2), got shape "
+            f"{img.shape} for N = {flat.shape[0]}"
+        )
+    if not onp.all(onp.isfinite(img)):
+        raise ValueError(f"{func}: transform returned NaN or inf on the plotted lines")
+    return img.reshape(points.shape)
+
+
+def _label(name: str) -> str:
+    greek = {"theta": r"$\theta$", "phi": r"$\varphi$", "rho": r"$\rho$", "psi": r"$\psi$"}
+    return greek.get(name, name)
+
+
+def _cell_boundary(u0: float, v0: float, du: float, dv: float, samples: int) -> onp.ndarray:
+    """The boundary of the cell ``[u0, u0+du] x [v0, v0+dv]``, counter-clockwise, ``(4 samples, 2)``."""
+    t = onp.linspace(0.0, 1.0, samples, endpoint=False)
+    one = onp.ones_like(t)
+    edges = [
+        onp.stack([u0 + du * t, v0 * one], axis=-1),
+        onp.stack([(u0 + du) * one, v0 + dv * t], axis=-1),
+        onp.stack([u0 + du * (1 - t), (v0 + dv) * one], axis=-1),
+        onp.stack([u0 * one, v0 + dv * (1 - t)], axis=-1),
+    ]
+    return onp.concatenate(edges, axis=0)
+
+
+# --------------------------------------------------------------------------------------------
+# figures
+# --------------------------------------------------------------------------------------------
+
+def plot_grid_and_image(transform: CoordinateTransform | Callable[[Any], Any],
+                        u_bounds: Sequence[float], v_bounds: Sequence[float], *,
+                        n_lines: int = 9, samples: int = 100,
+                        highlight: Sequence[float] | None = None,
+                        axes: Sequence[Axes] | None = None) -> tuple[Figure, tuple[Axes, Axes]]:
+    """Draw a grid of the ``(u, v)`` domain (left) and its image under a 2-D map (right).
+
+    Formula: the lines ``u = u_i`` and ``v = v_j`` (``n_lines`` of each, evenly spaced and
+    including the bounds) are sampled at ``samples`` points and mapped by ``x = T(u, v)``.
+    With ``highlight = (u0, v0, du, dv)`` the small cell ``[u0, u0+du] x [v0, v0+dv]`` is
+    filled on the left, and on the right its image, traced along its four edges (``4 samples``
+    vertices, ``gid="highlight-image"``), whose area is ``|det J_T(u0, v0)| du dv`` to first
+    order: the picture behind the change-of-variables formula.
+
+    Shapes: ``transform`` maps ``(..., 2) -> (..., 2)`` (a callable or a
+    :class:`~jaccourse.transforms.CoordinateTransform` with two variables, whose names label
+    the left axes); ``u_bounds``, ``v_bounds`` are pairs ``(a, b)`` with ``a < b``; ``axes``
+    is ``None`` (a new figure) or a pair of Axes. Returns ``(fig, (ax_u, ax_x))``.
+
+    Chapters: ``jacobian-determinant``, ``linear-maps``, ``linear-approximation``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import matplotlib.pyplot as plt
+    >>> from jaccourse.plotting import plot_grid_and_image
+    >>> from jaccourse.transforms import POLAR
+    >>> fig, (ax_u, ax_x) = plot_grid_and_image(POLAR, (0, 1), (0, np.pi / 2),
+    ...                                         highlight=(0.6, 0.5, 0.1, 0.2))
+    >>> len(ax_u.lines), len(ax_x.lines), ax_x.get_xlabel()
+    (18, 18, 'x')
+    >>> plt.close(fig)
+    """
+    func = "plot_grid_and_image"
+    check_callable(func, "transform", transform)
+    if isinstance(transform, CoordinateTransform) and transform.dim != 2:
+        raise ValueError(
+            f"{func}: transform must be a 2-D map, got {transform.name!r} with {transform.dim} variables"
+        )
+    u_a, u_b = _interval(func, "u_bounds", u_bounds)
+    v_a, v_b = _interval(func, "v_bounds", v_bounds)
+    n_lines = as_positive_int(func, "n_lines", n_lines, minimum=2)
+    if n_lines > 200:
+        raise ValueError(f"{func}: n_lines must be an integer <= 200, got {n_lines}")
+    samples = as_positive_int(func, "samples", samples, minimum=2)
+    if samples > 10_000:
+        raise ValueError(f"{func}: samples must be an integer <= 10000, got {samples}")
+    cell = _highlight(func, highlight)
+    if axes is None:
+        fig, (ax_u, ax_x) = plt.subplots(1, 2, figsize=(9.6, 4.0), layout="constrained")
+    else:
+        if (isinstance(axes, (str, bytes)) or not isinstance(axes, (Sequence, onp.ndarray)) or len(axes) != 2
+                or not all(isinstance(a, Axes) for a in axes)):
+            raise TypeError(f"{func}: axes must be None or a pair of matplotlib Axes, got {describe(axes)}")
+        ax_u, ax_x = axes
+        if ax_u is ax_x:
+            raise ValueError(f"{func}: axes must be two different Axes")
+        fig = ax_u.get_figure()
+
+    us = onp.linspace(u_a, u_b, n_lines)
+    vs = onp.linspace(v_a, v_b, n_lines)
+    s_u = onp.linspace(u_a, u_b, samples)
+    s_v = onp.linspace(v_a, v_b, samples)
+    # (n_lines, samples, 2): lines of constant u, then lines of constant v
+    const_u = onp.stack(onp.broadcast_arrays(us[:, None], s_v[None, :]), axis=-1)
+    const_v = onp.stack(onp.broadcast_arrays(s_u[None, :], vs[:, None]), axis=-1)
+    img_u = _image(func, transform, const_u)
+    img_v = _image(func, transform, const_v)
+
+    for line, img in zip(const_u, img_u):
+        ax_u.plot(line[:, 0], line[:, 1], color=_U_LINES, lw=1.1)
+        ax_x.plot(img[:, 0], img[:, 1], color=_U_LINES, lw=1.1)
+    for line, img in zip(const_v, img_v):
+        ax_u.plot(line[:, 0], line[:, 1], color=_V_LINES, lw=1.1)
+        ax_x.plot(img[:, 0], img[:, 1], color=_V_LINES, lw=1.1)
+
+    if cell is not None:
+        u0, v0, du, dv = cell
+        corners = onp.array([[u0, v0], [u0 + du, v0], [u0 + du, v0 + dv], [u0, v0 + dv]])
+        ax_u.add_patch(Polygon(corners, closed=True, facecolor=_HIGHLIGHT, edgecolor="black",
+                               lw=0.8, alpha=0.85, zorder=3, gid="highlight-cell"))
+        image = _image(func, transform, _cell_boundary(u0, v0, du, dv, samples))
+        ax_x.add_patch(Polygon(image, closed=True, facecolor=_HIGHLIGHT, edgecolor="black",
+                               lw=0.8, alpha=0.85, zorder=3, gid="highlight-image"))
+
+    names = transform.variables if isinstance(transform, CoordinateTransform) else ("u", "v")
+    ax_u.set_xlabel(_label(names[0]))
+    ax_u.set_ylabel(_label(names[1]))
+    ax_x.set_xlabel("x")
+    ax_x.set_ylabel("y")
+    ax_u.autoscale_view()
+    ax_x.autoscale_view()
+    ax_x.set_aspect("equal", adjustable="datalim")
+    return fig, (ax_u, ax_x)
+
+
+def _default_function(x: onp.ndarray, y: onp.ndarray) -> onp.ndarray:
+    return onp.exp(-(x**2 + y**2))
+
+
+def plot_polar_cells(n_r: int = 6, n_theta: int = 12, R: float = 2.5, *, ax: Axes | None = None,
+                     function: Callable[[onp.ndarray, onp.ndarray], Any] | None = None
+                     ) -> tuple[Figure, Axes]:
+    """Polar cells over a filled contour plot of ``function``, one cell marked with ``dr`` and ``r dθ``.
+
+    Formula: the circles ``r = k R / n_r`` and the rays ``θ = 2 pi j / n_theta`` cut the disc
+    into cells; the marked cell ``[r, r + dr] x [θ, θ + dθ]`` (``gid="highlight-cell"``) is
+    nearly a rectangle of sides ``dr`` and ``r dθ``, so its area is ``≈ r dr dθ``: the
+    Jacobian determinant ``r`` of polar coordinates. The background is ``function(x, y)``,
+    by default ``exp(-(x^2 + y^2))``, the Gaussian of the course.
+
+    Shapes: ``function`` takes two arrays ``x, y`` of the same shape (a meshgrid) and returns
+    an array of that shape. ``n_r >= 1``, ``n_theta >= 3``, ``R > 0``. Returns ``(fig, ax)``.
+
+    Chapters: ``gaussian-integral``, ``jacobian-determinant``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from jaccourse.plotting import plot_polar_cells
+    >>> fig, ax = plot_polar_cells()
+    >>> len(ax.lines), [t.get_text() for t in ax.texts]
+    (18, ['$dr$', '$r\\\\,d\\\\theta$'])
+    >>> plt.close(fig)
+    """
+    func = "plot_polar_cells"
+    n_r = as_positive_int(func, "n_r", n_r)
+    if n_r > 200:
+        raise ValueError(f"{func}: n_r must be an integer <= 200, got {n_r}")
+    n_theta = as_positive_int(func, "n_theta", n_theta, minimum=3)
+    if n_theta > 720:
+        raise ValueError(f"{func}: n_theta must be an integer <= 720, got {n_theta}")
+    R = as_real(func, "R", R, positive=True)
+    if function is None:
+        function = _default_function
+    check_callable(func, "function", function)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.0, 5.0), layout="constrained")
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"{func}: ax must be None or a matplotlib Axes, got {describe(ax)}")
+    else:
+        fig = ax.get_figure()
+
+    lim = 1.1 * R
+    grid = onp.linspace(-lim, lim, 241)
+    X, Y = onp.meshgrid(grid, grid)
+    out = function(X, Y)
+    try:
+        F = onp.asarray(out, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{func}: function must return an array of real numbers, got {describe(out)}") from None
+    if F.shape != X.shape:
+        raise ValueError(
+            f"{func}: function must take arrays x, y of shape {X.shape} and return that shape, got shape {F.shape}"
+        )
+    if not onp.all(onp.isfinite(F)):
+        raise ValueError(f"{func}: function returned NaN or inf on the plotted square")
+    ax.contourf(X, Y, F, levels=20, cmap="Blues", zorder=0)
+
+    dr, dtheta = R / n_r, 2 * onp.pi / n_theta
+    circle = onp.linspace(0.0, 2 * onp.pi, 361)
+    for k in range(1, n_r + 1):
+        ax.plot(k * dr * onp.cos(circle), k * dr * onp.sin(circle), color="#333333", lw=0.8, zorder=2)
+    for j in range(n_theta):
+        t = j * dtheta
+        ax.plot([0.0, R * onp.cos(t)], [0.0, R * onp.sin(t)], color="#333333", lw=0.8, zorder=2)
+
+    i = min(n_r - 1, (2 * n_r) // 3)
+    r_a, r_b = i * dr, (i + 1) * dr
+    t_a, t_b = dtheta, 2 * dtheta
+    arc = onp.linspace(t_a, t_b, 60)
+    boundary = onp.concatenate([
+        onp.stack([r_a * onp.cos(arc), r_a * onp.sin(arc)], axis=-1),
+        onp.stack([r_b * onp.cos(arc[::-1]), r_b * onp.sin(arc[::-1])], axis=-1),
+    ])
+    ax.add_patch(Polygon(boundary, closed=True, facecolor=_HIGHLIGHT, edgecolor="black", lw=1.2,
+                         alpha=0.9, zorder=3, gid="highlight-cell"))
+    box = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+    r_mid, t_out = 0.5 * (r_a + r_b), t_a - 0.18 * dtheta
+    ax.text(r_mid * onp.cos(t_out), r_mid * onp.sin(t_out), r"$dr$", ha="center", va="center",
+            fontsize=12, bbox=box, zorder=4, gid="label-dr")
+    t_mid, r_out = 0.5 * (t_a + t_b), r_b + 0.35 * dr
+    ax.text(r_out * onp.cos(t_mid), r_out * onp.sin(t_mid), r"$r\,d\theta$", ha="center",
+            va="center", fontsize=12, bbox=box, zorder=4, gid="label-rdtheta")
+
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    return fig, ax

@@ -1,0 +1,211 @@
+"""Tests of jaccourse.plotting (Agg backend, no display)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import autograd.numpy as anp  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+from matplotlib.patches import Polygon  # noqa: E402
+
+from jaccourse.plotting import STYLE, plot_grid_and_image, plot_polar_cells, use_style  # noqa: E402
+from jaccourse.transforms import POLAR, SPHERICAL, linear_transform  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def restore_rcparams():
+    with matplotlib.rc_context():
+        yield
+
+
+def shoelace(xy: np.ndarray) -> float:
+    x, y = xy[:, 0], xy[:, 1]
+    return 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+
+def patch_by_gid(ax, gid):
+    found = [p for p in ax.patches if p.get_gid() == gid]
+    assert len(found) == 1, f"expected one patch with gid {gid!r}, found {len(found)}"
+    return found[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# style
+# ---------------------------------------------------------------------------------------------
+
+def test_use_style_sets_white_opaque_backgrounds_and_is_idempotent(restore_rcparams):
+    use_style()
+    first = dict(matplotlib.rcParams)
+    use_style()
+    assert dict(matplotlib.rcParams) == first
+    rc = matplotlib.rcParams
+    for key in ("figure.facecolor", "axes.facecolor", "savefig.facecolor"):
+        assert to_rgba(rc[key]) == (1.0, 1.0, 1.0, 1.0)
+    assert rc["savefig.transparent"] is False
+    assert tuple(rc["figure.figsize"]) == (6.4, 4.0)
+    assert rc["axes.grid"] is True
+    colours = rc["axes.prop_cycle"].by_key()["color"]
+    assert colours[0].lower() == "#0072b2" and len(colours) >= 6  # Okabe-Ito
+    fig, ax = plt.subplots()
+    assert to_rgba(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
+    assert set(STYLE) <= set(rc)
+
+
+# ---------------------------------------------------------------------------------------------
+# plot_grid_and_image
+# ---------------------------------------------------------------------------------------------
+
+def test_grid_and_image_structure():
+    fig, (ax_u, ax_x) = plot_grid_and_image(POLAR, (0.0, 2.0), (0.0, np.pi), n_lines=5, samples=30)
+    assert fig.axes == [ax_u, ax_x]
+    assert len(ax_u.lines) == len(ax_x.lines) == 10
+    assert all(len(line.get_xdata()) == 30 for line in ax_x.lines)
+    assert len(ax_u.patches) == len(ax_x.patches) == 0
+    assert ax_u.get_xlabel() == "r" and ax_u.get_ylabel() == r"$\theta$"
+    assert (ax_x.get_xlabel(), ax_x.get_ylabel()) == ("x", "y")
+    assert ax_u.get_title() == ax_x.get_title() == ""
+    assert ax_x.get_aspect() == 1.0
+    # the right-hand lines are the images of the left-hand lines
+    for left, right in zip(ax_u.lines, ax_x.lines):
+        q = np.stack([left.get_xdata(), left.get_ydata()], axis=-1)
+        np.testing.assert_allclose(np.stack([right.get_xdata(), right.get_ydata()], axis=-1), POLAR(q))
+
+
+def test_highlighted_image_area_is_abs_det_times_du_dv_to_first_order():
+    r0, t0 = 1.3, 0.7
+    errors = []
+    for h in (0.04, 0.02, 0.01):
+        fig, (ax_u, ax_x) = plot_grid_and_image(POLAR, (0.5, 2.0), (0.0, 1.5), highlight=(r0, t0, h, h),
+                                                samples=200)
+        cell = patch_by_gid(ax_u, "highlight-cell")
+        image = patch_by_gid(ax_x, "highlight-image")
+        assert isinstance(image, Polygon)
+        assert np.isclose(shoelace(cell.get_xy()), h * h)
+        area = shoelace(image.get_xy())
+        # exact area of the annular sector, and its first-order approximation |det J| dr dtheta
+        assert np.isclose(area, ((r0 + h) ** 2 - r0**2) / 2 * h, rtol=1e-4)
+        predicted = abs(POLAR.jacobian_determinant([r0, t0])) * h * h
+        errors.append(abs(area - predicted) / predicted)
+        plt.close(fig)
+    assert errors[-1] < 0.01
+    # relative error is O(h): halving h halves it
+    assert 1.8 < errors[0] / errors[1] < 2.2 and 1.8 < errors[1] / errors[2] < 2.2
+
+
+def test_linear_map_image_area_is_exactly_abs_det():
+    A = np.array([[2.0, 1.0], [-0.5, 1.5]])
+    T = linear_transform(A)
+    fig, (ax_u, ax_x) = plot_grid_and_image(T, (-1, 1), (-1, 1), highlight=(0.1, 0.2, 0.3, 0.4))
+    area = shoelace(patch_by_gid(ax_x, "highlight-image").get_xy())
+    assert np.isclose(area, abs(np.linalg.det(A)) * 0.3 * 0.4, rtol=1e-12)
+    assert ax_u.get_xlabel() == "u1"
+
+
+def test_grid_and_image_with_a_callable_and_given_axes():
+    def warp(u):
+        return anp.stack([u[..., 0] + 0.3 * u[..., 1] ** 2, u[..., 1] + 0.2 * anp.sin(3 * u[..., 0])], axis=-1)
+
+    fig, axes = plt.subplots(1, 3)
+    out_fig, (ax_u, ax_x) = plot_grid_and_image(warp, (-1, 1), (-1, 1), axes=(axes[0], axes[2]), n_lines=3)
+    assert out_fig is fig and ax_u is axes[0] and ax_x is axes[2]
+    assert len(axes[1].lines) == 0 and len(axes[2].lines) == 6
+    assert ax_u.get_xlabel() == "u" and ax_u.get_ylabel() == "v"
+
+
+def test_grid_and_image_bad_input():
+    good = dict(u_bounds=(0, 1), v_bounds=(0, 1))
+    with pytest.raises(TypeError, match=r"^plot_grid_and_image: transform must be a callable"):
+        plot_grid_and_image("polar", **good)
+    with pytest.raises(ValueError, match=r"^plot_grid_and_image: transform must be a 2-D map, got 'spherical'"):
+        plot_grid_and_image(SPHERICAL, **good)
+    with pytest.raises(ValueError, match=r"^plot_grid_and_image: transform must map points of shape \(N, 2\)"):
+        plot_grid_and_image(lambda u: u[..., 0], **good)
+    with pytest.raises(ValueError, match=r"^plot_grid_and_image: transform returned NaN or inf"):
+        plot_grid_and_image(lambda u: np.where(u > 0.5, np.nan, u), **good)
+    with pytest.raises(ValueError, match=r"^plot_grid_and_image: u_bounds must have a < b"):
+        plot_grid_and_image(POLAR, (1, 0), (0, 1))
+    with pytest.raises(ValueError, match=r"^plot_grid_and_image: v_bounds must be finite"):
+        plot_grid_and_image(POLAR, (0, 1), (0, np.inf))
+    with pytest.raises(TypeError, match=r"^plot_grid_and_image: u_bounds must be a pair"):
+        plot_grid_and_image(POLAR, 1.0, (0, 1))
+    with pytest.raises(ValueError, match=r"^plot_grid_and_image: n_lines must be an integer >= 2"):
+        plot_grid_and_image(POLAR, n_lines=1, **good)
+    with pytest.raises(ValueError, match=r"^plot_grid_and_image: samples must be an integer >= 2"):
+        plot_grid_and_image(POLAR, samples=0, **good)
+    with pytest.raises(ValueError, match=r"^plot_grid_and_image: samples must be an integer <= 10000"):
+        plot_grid_and_image(POLAR, samples=10**8, **good)
+    with pytest.raises(TypeError, match=r"^plot_grid_and_image: highlight must be None or \(u0, v0, du, dv\)"):
+        plot_grid_and_image(POLAR, highlight=(0, 0, 1), **good)
+    with pytest.raises(ValueError, match=r"^plot_grid_and_image: highlight must have du > 0 and dv > 0"):
+        plot_grid_and_image(POLAR, highlight=(0.5, 0.5, -0.1, 0.1), **good)
+    with pytest.raises(ValueError, match=r"^plot_grid_and_image: highlight must be finite"):
+        plot_grid_and_image(POLAR, highlight=(np.nan, 0.5, 0.1, 0.1), **good)
+    with pytest.raises(TypeError, match=r"^plot_grid_and_image: axes must be None or a pair"):
+        plot_grid_and_image(POLAR, axes="ab", **good)
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match=r"^plot_grid_and_image: axes must be two different Axes"):
+        plot_grid_and_image(POLAR, axes=(ax, ax), **good)
+
+
+# ---------------------------------------------------------------------------------------------
+# plot_polar_cells
+# ---------------------------------------------------------------------------------------------
+
+def test_polar_cells_structure_and_highlight_area():
+    n_r, n_theta, R = 5, 8, 2.0
+    fig, ax = plot_polar_cells(n_r, n_theta, R)
+    assert fig.axes == [ax]
+    assert len(ax.lines) == n_r + n_theta
+    assert len(ax.collections) >= 1  # the filled contours of the background
+    texts = sorted(t.get_text() for t in ax.texts)
+    assert texts == ["$dr$", r"$r\,d\theta$"]
+    cell = patch_by_gid(ax, "highlight-cell")
+    dr, dtheta = R / n_r, 2 * np.pi / n_theta
+    i = (2 * n_r) // 3
+    r_a, r_b = i * dr, (i + 1) * dr
+    # the cell's area is (r_b^2 - r_a^2) dθ / 2 = r_mid dr dθ (polygon of chords: slightly less)
+    assert np.isclose(shoelace(cell.get_xy()), (r_b**2 - r_a**2) / 2 * dtheta, rtol=1e-3)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "y") and ax.get_title() == ""
+    assert ax.get_aspect() == 1.0
+
+
+def test_polar_cells_custom_function_and_axes():
+    fig, axes = plt.subplots(1, 2)
+    out_fig, ax = plot_polar_cells(n_r=1, n_theta=3, ax=axes[1], function=lambda x, y: x * y)
+    assert out_fig is fig and ax is axes[1]
+    assert len(ax.lines) == 4 and len(axes[0].lines) == 0
+    patch_by_gid(ax, "highlight-cell")
+
+
+def test_polar_cells_bad_input():
+    with pytest.raises(ValueError, match=r"^plot_polar_cells: n_r must be an integer >= 1"):
+        plot_polar_cells(n_r=0)
+    with pytest.raises(TypeError, match=r"^plot_polar_cells: n_r must be an integer"):
+        plot_polar_cells(n_r=2.5)
+    with pytest.raises(ValueError, match=r"^plot_polar_cells: n_theta must be an integer >= 3"):
+        plot_polar_cells(n_theta=2)
+    with pytest.raises(ValueError, match=r"^plot_polar_cells: n_theta must be an integer <= 720"):
+        plot_polar_cells(n_theta=10**6)
+    with pytest.raises(ValueError, match=r"^plot_polar_cells: R must be > 0"):
+        plot_polar_cells(R=-1.0)
+    with pytest.raises(ValueError, match=r"^plot_polar_cells: R must be finite"):
+        plot_polar_cells(R=np.inf)
+    with pytest.raises(TypeError, match=r"^plot_polar_cells: ax must be None or a matplotlib Axes"):
+        plot_polar_cells(ax="left")
+    with pytest.raises(TypeError, match=r"^plot_polar_cells: function must be a callable"):
+        plot_polar_cells(function=3.0)
+    with pytest.raises(ValueError, match=r"^plot_polar_cells: function must take arrays x, y of shape"):
+        plot_polar_cells(function=lambda x, y: 1.0)
+    with pytest.raises(ValueError, match=r"^plot_polar_cells: function returned NaN or inf"):
+        plot_polar_cells(function=lambda x, y: np.where(x > 0, np.inf, 0.0))
