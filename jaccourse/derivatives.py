@@ -1,0 +1,901 @@
+"""Jacobians, gradients, Hessians and their products, computed with autograd.
+
+For ``f: R^n -> R^m`` the Jacobian ``J(x)`` is the ``(m, n)`` matrix of partial derivatives
+``J[i, j] = d f_i / d x_j``: one row per output, one column per input. Everything in this
+module is built on two primitive passes of automatic differentiation:
+
+* a **forward** pass (JVP, Jacobian-vector product) pushes a tangent ``v`` through ``f`` and
+  returns one column-combination ``J v``; ``n`` passes with ``v = e_1, ..., e_n`` give ``J``;
+* a **reverse** pass (VJP, vector-Jacobian product) records ``f`` once, then pulls a cotangent
+  ``u`` back and returns one row-combination ``u^T J``; ``m`` passes with ``u = e_1, ..., e_m``
+  give ``J``.
+
+So the forward mode costs about ``n`` evaluations of ``f`` and the reverse mode about ``m``:
+tall Jacobians (few inputs, many outputs) want the forward mode, wide ones (many inputs, few
+outputs: a loss) want the reverse mode. ``jacobian(f, x, mode="auto")`` picks for you.
+
+**autograd's rules** (the functions you differentiate must follow them):
+
+* write ``import autograd.numpy as np`` inside ``f``: plain numpy silently loses the derivative.
+  ``numpy.dot``, ``numpy.array([...])``, ``numpy.stack``, ``numpy.concatenate``,
+  ``numpy.where``, ``numpy.clip`` turn autograd's traced values into plain ``dtype=object``
+  arrays; autograd then returns an all-zero or simply wrong Jacobian, sometimes with a mere
+  warning "Output seems independent of input", sometimes with no warning at all. (Plain
+  numpy *ufuncs* such as ``numpy.sin`` and the ``@`` operator happen to work, which makes the
+  trap harder to see.) Every function here detects this and raises a ``TypeError`` instead;
+* ``np.dot(A, x)``, not ``x.dot(A)`` (traced arrays have no ``.dot`` method);
+* no in-place assignment ``y[i] = ...`` into arrays that carry the derivative, and no
+  ``float(x[i])``: build arrays with ``np.array([...])``, ``np.stack`` or ``np.concatenate``;
+* a few operations (``x.astype``) have a reverse-mode rule but no forward-mode one:
+  ``mode="forward"`` and :func:`jvp` then raise ``NotImplementedError``, ``mode="auto"``
+  falls back to the reverse mode.
+
+autograd's own ``jacobian`` fails with a cryptic ``TypeError`` when ``f`` returns a Python list
+(and its ``make_vjp`` sees no dependence on ``x``); the functions here accept a list or tuple
+of scalars and turn it into an array.
+
+See the chapters ``jacobian-determinant``, ``linear-maps`` and ``linear-approximation``.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import autograd
+import autograd.numpy as np
+import numpy as onp
+from autograd.core import JVPNode, VJPNode, backward_pass
+from autograd.tracer import trace
+
+from jaccourse._validation import as_real, as_vector, check_callable, describe
+
+__all__ = [
+    "jacobian",
+    "jacobian_fd",
+    "jacobian_determinant",
+    "gradient",
+    "hessian",
+    "jvp",
+    "vjp",
+    "Linearization",
+    "linearize",
+    "JacobianCheck",
+    "check_jacobian",
+]
+
+_MODES = ("auto", "forward", "reverse")
+
+#: ``mode="auto"`` starts with a forward pass when ``n`` is at most this, else with the reverse
+#: trace (measured with ``python benchmarks/jacobian_modes.py --sweep``). Starting in reverse
+#: and switching to forward (a tall f) wastes one trace, which costs about one forward pass, out
+#: of ``n + 1``: under 3 % once ``n > 32``, below the timing noise. Starting forward and
+#: switching to reverse (``m < n - 2``) wastes one forward pass out of about ``m + 2``: that
+#: is felt only when ``n`` and ``m`` are both small, where the whole Jacobian takes well under
+#: a millisecond (for a scalar f, call :func:`gradient`: one reverse pass, nothing wasted).
+_AUTO_FORWARD_MAX_N = 32
+
+_INDEPENDENT_WARNING = "Output seems independent of input"
+
+_EPS = float(onp.finfo(float).eps)
+
+
+# --------------------------------------------------------------------------------------------
+# private machinery shared by every public function
+# --------------------------------------------------------------------------------------------
+
+def _mixing_error(func: str, detail: str) -> TypeError:
+    return TypeError(
+        f"{func}: f mixes plain numpy with autograd: write `import autograd.numpy as np` inside "
+        f"f and build arrays with np.array / np.stack / np.concatenate / np.dot of autograd.numpy "
+        f"({detail})"
+    )
+
+
+@contextmanager
+def _autograd_call(func: str) -> Iterator[None]:
+    """Silence autograd's "independent of input" warning (we handle that case ourselves) and
+    translate the errors autograd's traced values cause inside ``f`` into a clear message."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_INDEPENDENT_WARNING, category=UserWarning)
+        try:
+            yield
+        except (TypeError, AttributeError, ValueError) as err:
+            text = str(err)
+            if text.startswith(f"{func}:"):  # already ours
+                raise
+            if "ArrayBox" in text or "dtype('O')" in text:
+                raise _mixing_error(
+                    func, f"calling f on autograd's traced input failed: {text}; also use "
+                    "np.dot(A, x) rather than x.dot(A) and no float(x[i])"
+                ) from err
+            if "setting an array element with a sequence" in text:
+                raise TypeError(
+                    f"{func}: f stores autograd's traced values into a plain float array (an "
+                    f"in-place assignment y[i] = ..., or a plain numpy function converting x to "
+                    f"float), which autograd cannot differentiate; build arrays with "
+                    f"np.array([...]) or np.stack and write `import autograd.numpy as np` "
+                    f"inside f ({text})"
+                ) from err
+            raise
+        except NotImplementedError as err:
+            text = str(err)
+            if text.startswith("JVP of") and not text.startswith(f"{func}:"):
+                raise NotImplementedError(
+                    f"{func}: autograd has no forward-mode rule for an operation inside f "
+                    f"({text}); use the reverse mode (mode='reverse', or vjp)"
+                ) from err
+            raise
+
+
+def _protected(core: Callable) -> Callable:
+    """Run a core routine ``core(func, ...)`` inside ``_autograd_call(func)``."""
+    @functools.wraps(core)
+    def wrapper(func: str, *args: Any) -> Any:
+        with _autograd_call(func):
+            return core(func, *args)
+    return wrapper
+
+
+def _as_traceable(f: Callable) -> Callable:
+    """``f`` with a list or tuple output turned into an autograd array (autograd itself would
+    not trace ``return [y0, y1]``)."""
+    def wrapped(x):
+        out = f(x)
+        if isinstance(out, (list, tuple)):
+            out = np.array(out)
+        return out
+    return wrapped
+
+
+def _plain(func: str, raw: Any, what: str) -> onp.ndarray:
+    """``raw`` (an output, a JVP or a VJP) as a plain float array; object dtype means mixing."""
+    arr = onp.asarray(raw)
+    if arr.dtype == object:
+        raise _mixing_error(
+            func, f"{what} came back as a numpy array of dtype object holding autograd's "
+                  "traced values, so its derivative would be wrong"
+        )
+    if onp.iscomplexobj(arr):
+        raise TypeError(f"{func}: f must return real numbers, got {what} of dtype {arr.dtype}")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{func}: f must return numbers, got {what} of dtype {arr.dtype}")
+    return onp.array(arr, dtype=float)
+
+
+def _output(func: str, raw: Any, kind: str) -> onp.ndarray:
+    """Check the value ``f(x)``: ``kind`` is ``"vector"`` (shape ``(m,)``) or ``"scalar"``."""
+    value = _plain(func, raw, "f(x)")
+    if kind == "scalar":
+        if value.ndim != 0:
+            raise ValueError(
+                f"{func}: f must return a scalar, got shape {value.shape}; "
+                "for vector outputs use jacobian(f, x)"
+            )
+    else:
+        if value.ndim == 0:
+            raise ValueError(
+                f"{func}: f must return a 1-D array of shape (m,), got a scalar; "
+                "for a scalar function use gradient(f, x)"
+            )
+        if value.ndim != 1:
+            raise ValueError(
+                f"{func}: f must return a 1-D array of shape (m,), got shape {value.shape}; "
+                "flatten it inside f, e.g. return np.ravel(y)"
+            )
+        if value.size == 0:
+            raise ValueError(f"{func}: f must return a non-empty 1-D array, got shape (0,)")
+    if not onp.all(onp.isfinite(value)):
+        raise ValueError(f"{func}: f(x) must be finite, got NaN or inf: {value!r}")
+    return value
+
+
+def _forward_pass(f: Callable, x: onp.ndarray, v: onp.ndarray):
+    """One JVP: ``(f(x), J(x) v)``; the second item is ``None`` if autograd could not trace f.
+
+    Call it inside ``_autograd_call``."""
+    end_value, end_node = trace(JVPNode.new_root(v), f, x)
+    if end_node is None:
+        return end_value, None
+    return end_value, end_node.g
+
+
+def _reverse_trace(f: Callable, x: onp.ndarray):
+    """Record ``f`` at ``x`` once: ``(f(x), node)``; ``node`` is ``None`` if f was not traced.
+
+    Call it inside ``_autograd_call``."""
+    return trace(VJPNode.new_root(), f, x)
+
+
+def _reverse_pass(func: str, end_node: Any, u: Any, n: int) -> onp.ndarray:
+    """One VJP ``u^T J`` through the recorded graph, checked to be a plain ``(n,)`` array.
+
+    Call it inside ``_autograd_call``; it is the inner loop of the reverse mode, so the
+    common case (a float64 array of the right shape) is checked as cheaply as possible."""
+    row = backward_pass(u, end_node)
+    if type(row) is onp.ndarray and row.dtype == onp.float64 and row.shape == (n,):
+        return row
+    return onp.broadcast_to(_plain(func, row, "a vector-Jacobian product"), (n,))
+
+
+def _tangent(func: str, raw: Any, m_shape: tuple) -> onp.ndarray:
+    """A JVP, checked to be a plain array of the output's shape (fast path first)."""
+    if type(raw) is onp.ndarray and raw.dtype == onp.float64 and raw.shape == m_shape:
+        return raw
+    return onp.broadcast_to(_plain(func, raw, "a Jacobian-vector product"), m_shape)
+
+
+def _untraced(func: str, f: Callable, x: onp.ndarray, value: onp.ndarray) -> None:
+    """autograd saw no path from ``x`` to ``f(x)``. That is right only if f is constant:
+    probe it with a few cheap finite steps and raise if it varies."""
+    rng = onp.random.default_rng(0)
+    step = _EPS ** (1 / 3) * onp.maximum(1.0, onp.abs(x))
+    for _ in range(2):
+        v = rng.standard_normal(x.size)
+        for sign in (1.0, -1.0):
+            other = onp.asarray(f(x + sign * step * v))
+            if other.dtype == object or other.shape != value.shape or not onp.array_equal(
+                    other.astype(float), value):
+                raise _mixing_error(
+                    func, "autograd found no dependence of f(x) on x, yet f changes when x "
+                          "moves: plain numpy or float() cut the derivative's path"
+                )
+
+
+def _check_mode(func: str, mode: Any) -> str:
+    if not isinstance(mode, str) or mode not in _MODES:
+        raise ValueError(
+            f"{func}: mode must be one of 'auto', 'forward', 'reverse', got {describe(mode)}"
+        )
+    return mode
+
+
+def _basis(k: int, i: int) -> onp.ndarray:
+    e = onp.zeros(k)
+    e[i] = 1.0
+    return e
+
+
+@_protected
+def _jacobian_core(func: str, f: Callable, x: onp.ndarray, mode: str):
+    """``(f(x), J(x))`` with the checks and the protection every public function shares."""
+    f = _as_traceable(f)
+    n = x.size
+    first = mode if mode != "auto" else ("forward" if n <= _AUTO_FORWARD_MAX_N else "reverse")
+
+    if first == "forward":
+        try:
+            raw, t0 = _forward_pass(f, x, _basis(n, 0))
+        except NotImplementedError:
+            if mode == "forward":
+                raise
+            first = "reverse"    # auto: an operation of f has no JVP rule; reverse may work
+    if first == "forward":
+        value = _output(func, raw, "vector")
+        m = value.size
+        if t0 is None:
+            _untraced(func, f, x, value)
+            return value, onp.zeros((m, n))
+        if mode == "forward" or n - 1 <= m + 1:
+            return value, _forward_columns(func, f, x, value, first_column=t0)
+        # auto: the first forward pass taught us m; from here the forward mode needs n - 1 more
+        # passes, the reverse mode a trace and m passes, which is fewer.
+
+    raw, node = _reverse_trace(f, x)
+    value = _output(func, raw, "vector")
+    m = value.size
+    if node is None:
+        _untraced(func, f, x, value)
+        return value, onp.zeros((m, n))
+    if mode == "auto" and first == "reverse" and m > n:
+        # auto: the trace taught us m; from here the reverse mode needs m passes, the forward
+        # mode n, which is fewer (unless an operation of f has no JVP rule: then stay reverse).
+        try:
+            return value, _forward_columns(func, f, x, value, first_column=None)
+        except NotImplementedError:
+            pass
+    J = onp.empty((m, n))
+    for i in range(m):
+        J[i] = _reverse_pass(func, node, _basis(m, i), n)
+    return value, J
+
+
+def _forward_columns(func: str, f: Callable, x: onp.ndarray, value: onp.ndarray,
+                     first_column: Any) -> onp.ndarray:
+    m, n = value.size, x.size
+    J = onp.empty((m, n))
+    start = 0
+    if first_column is not None:
+        J[:, 0] = _tangent(func, first_column, (m,))
+        start = 1
+    for j in range(start, n):
+        _, t = _forward_pass(f, x, _basis(n, j))
+        J[:, j] = 0.0 if t is None else _tangent(func, t, (m,))
+    return J
+
+
+@_protected
+def _gradient_core(func: str, f: Callable, x: onp.ndarray):
+    """``(f(x), grad f(x), traced)`` for a scalar ``f`` with one reverse pass; ``traced`` is
+    False for a (probed) constant ``f``."""
+    raw, node = _reverse_trace(f, x)
+    value = _output(func, raw, "scalar")
+    if node is None:
+        _untraced(func, f, x, value)
+        return float(value), onp.zeros(x.size), False
+    grad = _reverse_pass(func, node, onp.ones(onp.shape(raw)), x.size).copy()
+    return float(value), grad, True
+
+
+def _start(func: str, f: Any, x: Any) -> onp.ndarray:
+    check_callable(func, "f", f)
+    return as_vector(func, "x", x)
+
+
+# --------------------------------------------------------------------------------------------
+# public functions
+# --------------------------------------------------------------------------------------------
+
+def jacobian(f: Callable, x: Any, mode: str = "auto") -> onp.ndarray:
+    """The Jacobian matrix ``J(x)`` of ``f: R^n -> R^m`` by automatic differentiation.
+
+    ``J[i, j] = d f_i / d x_j (x)``: row ``i`` is the gradient of output ``i``, column ``j`` is
+    the velocity of ``f(x)`` when ``x`` moves along the axis ``e_j``.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> (m,)``, written with ``import autograd.numpy as np``. It may also return a
+        list or tuple of scalars.
+    x : array-like, shape (n,)
+        The point, finite.
+    mode : {"auto", "forward", "reverse"}
+        ``"forward"``: ``n`` Jacobian-vector products ``J e_j``, one column each.
+        ``"reverse"``: one trace of ``f`` and ``m`` vector-Jacobian products ``e_i^T J``, one
+        row each. ``"auto"`` picks the cheaper one without spending a pass just to learn ``m``,
+        by comparing the passes still to do once ``m`` is known:
+
+        * if ``n <= 32`` it starts with the first forward pass, which reveals ``m``. Forward
+          still needs ``n - 1`` passes, reverse a trace and ``m`` passes: it goes on forward
+          (nothing wasted) if ``n - 1 <= m + 1``, i.e. ``m >= n - 2``, else switches to
+          reverse (one forward pass wasted, only when ``n`` is small);
+        * if ``n > 32`` it starts with the reverse trace, which reveals ``m``. Reverse still
+          needs ``m`` passes, forward ``n``: it goes on in reverse (nothing wasted) if
+          ``m <= n``, else switches to forward (one trace wasted, under ``1/32`` of the work).
+
+        The threshold 32 was measured with ``benchmarks/jacobian_modes.py``. If autograd has
+        no forward-mode rule for an operation of ``f`` (e.g. ``x.astype``), ``"auto"`` uses the
+        reverse mode.
+
+    Returns
+    -------
+    ndarray, shape (m, n)
+        A plain float array.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable, or mixes plain numpy with autograd (which would otherwise
+        give a silently zero or wrong Jacobian).
+    ValueError
+        If ``x`` is not a finite 1-D array, ``f`` does not return a finite 1-D array, or
+        ``mode`` is unknown.
+
+    See the chapter ``linear-maps`` (and ``jacobian-determinant``).
+
+    Examples
+    --------
+    The polar map ``(r, t) -> (r cos t, r sin t)``:
+
+    >>> import autograd.numpy as np
+    >>> from jaccourse.derivatives import jacobian
+    >>> polar = lambda p: np.array([p[0] * np.cos(p[1]), p[0] * np.sin(p[1])])
+    >>> jacobian(polar, [2.0, 0.0])
+    array([[1., 0.],
+           [0., 2.]])
+
+    A linear map ``x -> A x`` has the Jacobian ``A`` in every mode:
+
+    >>> A = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    >>> all(np.allclose(jacobian(lambda x: np.dot(A, x), [1.0, 1.0, 1.0], mode=m), A)
+    ...     for m in ("auto", "forward", "reverse"))
+    True
+    """
+    func = "jacobian"
+    x = _start(func, f, x)
+    mode = _check_mode(func, mode)
+    return _jacobian_core(func, f, x, mode)[1]
+
+
+def jacobian_fd(f: Callable, x: Any, h: float | None = None) -> onp.ndarray:
+    """The Jacobian of ``f: R^n -> R^m`` by central finite differences (no autograd needed).
+
+    Column ``j`` is ``(f(x + h_j e_j) - f(x - h_j e_j)) / (2 h_j)``. Its error is the sum of a
+    truncation error ``O(h^2)`` (from the Taylor series: ``f''' h^2 / 6``) and a rounding error
+    ``O(eps / h)`` (``f`` is only known to about ``eps |f|``, divided by ``2h``). The sum is
+    smallest near ``h ~ eps^(1/3)``, about ``6e-6``, where both are about ``eps^(2/3) ~ 4e-11``
+    (relative): so expect roughly 10 correct digits, not 16.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> (m,)``; plain numpy is fine here. ``2 n`` evaluations.
+    x : array-like, shape (n,)
+        The point, finite.
+    h : float, optional
+        A positive step used for every coordinate. By default
+        ``h_j = eps**(1/3) * max(1, |x_j|)`` with ``eps`` the machine epsilon.
+
+    Returns
+    -------
+    ndarray, shape (m, n)
+
+    See the chapter ``linear-approximation``.
+
+    Examples
+    --------
+    >>> import numpy as onp
+    >>> from jaccourse.derivatives import jacobian_fd
+    >>> A = onp.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    >>> J = jacobian_fd(lambda x: onp.dot(A, x), [0.5, -1.0])   # plain numpy works
+    >>> J.shape, onp.allclose(J, A)
+    ((3, 2), True)
+    >>> onp.round(jacobian_fd(lambda x: onp.array([onp.sin(x[0])]), [0.0], h=1e-4), 6)
+    array([[1.]])
+    """
+    func = "jacobian_fd"
+    x = _start(func, f, x)
+    if h is None:
+        steps = _EPS ** (1 / 3) * onp.maximum(1.0, onp.abs(x))
+    else:
+        steps = onp.full(x.size, as_real(func, "h", h, positive=True))
+    f0 = _output(func, f(x.copy()), "vector")
+    m, n = f0.size, x.size
+    J = onp.empty((m, n))
+    for j in range(n):
+        xp, xm = x.copy(), x.copy()
+        xp[j] += steps[j]
+        xm[j] -= steps[j]
+        cols = []
+        for point, sign in ((xp, "+"), (xm, "-")):
+            y = _plain(func, f(point), f"f(x {sign} h e_{j})")
+            if y.shape != (m,):
+                raise ValueError(
+                    f"{func}: f must return the same shape at every point: f(x) has shape "
+                    f"({m},) but f(x {sign} h e_{j}) has shape {y.shape}"
+                )
+            if not onp.all(onp.isfinite(y)):
+                raise ValueError(
+                    f"{func}: f returned NaN or inf at x {sign} h e_{j} (h = {steps[j]:.3g}); "
+                    "is the step leaving the domain of f? pass a smaller h"
+                )
+            cols.append(y)
+        J[:, j] = (cols[0] - cols[1]) / (xp[j] - xm[j])  # the step actually taken
+    return J
+
+
+def jacobian_determinant(f: Callable, x: Any, mode: str = "auto") -> float:
+    """The Jacobian determinant ``det J(x)`` of a map ``f: R^n -> R^n``.
+
+    ``|det J(x)|`` is the factor by which ``f`` scales volumes near ``x``
+    (``dy_1 ... dy_n = |det J(x)| dx_1 ... dx_n``); its sign tells whether ``f`` keeps or flips
+    orientation.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> (n,)``, written with ``autograd.numpy``.
+    x : array-like, shape (n,)
+    mode : {"auto", "forward", "reverse"}
+        As in :func:`jacobian`.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If the Jacobian is not square (the shape is named).
+
+    See the chapter ``jacobian-determinant``.
+
+    Examples
+    --------
+    Polar coordinates scale areas by ``r``; spherical ones volumes by ``r^2 sin(phi)``:
+
+    >>> import autograd.numpy as np
+    >>> from jaccourse.derivatives import jacobian_determinant
+    >>> polar = lambda p: np.array([p[0] * np.cos(p[1]), p[0] * np.sin(p[1])])
+    >>> round(jacobian_determinant(polar, [3.0, 0.7]), 12)
+    3.0
+    >>> def spherical(q):
+    ...     r, th, ph = q[0], q[1], q[2]
+    ...     return np.array([r * np.sin(ph) * np.cos(th), r * np.sin(ph) * np.sin(th),
+    ...                      r * np.cos(ph)])
+    >>> d = jacobian_determinant(spherical, [2.0, 0.3, 1.1])
+    >>> bool(np.isclose(abs(d), 2.0**2 * np.sin(1.1)))
+    True
+    """
+    func = "jacobian_determinant"
+    x = _start(func, f, x)
+    mode = _check_mode(func, mode)
+    J = _jacobian_core(func, f, x, mode)[1]
+    if J.shape[0] != J.shape[1]:
+        raise ValueError(f"{func}: the Jacobian of f must be square, got shape {J.shape}")
+    return float(onp.linalg.det(J))
+
+
+def gradient(f: Callable, x: Any) -> onp.ndarray:
+    """The gradient ``grad f(x)`` of a scalar function ``f: R^n -> R`` (one reverse pass).
+
+    ``grad f(x)[j] = d f / d x_j (x)``: the transpose of the ``(1, n)`` Jacobian, returned with
+    shape ``(n,)``. It costs a small constant times one evaluation of ``f``, whatever ``n``.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> scalar`` (a float or a 0-d array), written with ``autograd.numpy``.
+    x : array-like, shape (n,)
+
+    Returns
+    -------
+    ndarray, shape (n,)
+
+    Raises
+    ------
+    ValueError
+        If ``f`` returns anything but a scalar (use :func:`jacobian` for vector outputs).
+
+    See the chapter ``linear-approximation``.
+
+    Examples
+    --------
+    >>> import autograd.numpy as np
+    >>> from jaccourse.derivatives import gradient
+    >>> gradient(lambda x: np.sum(x ** 2), [1.0, -2.0, 3.0])
+    array([ 2., -4.,  6.])
+    """
+    func = "gradient"
+    x = _start(func, f, x)
+    return _gradient_core(func, f, x)[1]
+
+
+def hessian(f: Callable, x: Any) -> onp.ndarray:
+    """The Hessian matrix of a scalar function ``f: R^n -> R``: the Jacobian of its gradient.
+
+    ``H[i, j] = d^2 f / (d x_i d x_j)(x)``, computed exactly (reverse over reverse); it is
+    symmetric up to rounding (use ``(H + H.T) / 2`` if you need exact symmetry).
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> scalar``, written with ``autograd.numpy``.
+    x : array-like, shape (n,)
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+
+    See the chapter ``linear-approximation``.
+
+    Examples
+    --------
+    >>> import autograd.numpy as np
+    >>> from jaccourse.derivatives import hessian
+    >>> hessian(lambda x: x[0] ** 2 * x[1] + np.sin(x[1]), [1.0, 0.0])
+    array([[0., 2.],
+           [2., 0.]])
+    """
+    func = "hessian"
+    x = _start(func, f, x)
+    traced = _gradient_core(func, f, x)[2]   # checks f: a scalar, traced, not mixing numpy
+    if not traced:                            # a constant f (probed): the Hessian is zero
+        return onp.zeros((x.size, x.size))
+    return _jacobian_core(func, autograd.grad(f), x, "reverse")[1]
+
+
+def jvp(f: Callable, x: Any, v: Any) -> onp.ndarray:
+    """The Jacobian-vector product ``J(x) v`` in one forward pass, without forming ``J``.
+
+    ``J(x) v = d/dt f(x + t v) at t = 0``: the velocity of ``f(x)`` when ``x`` moves with
+    velocity ``v``. Costs a small constant times one evaluation of ``f``.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> (m,)``, written with ``autograd.numpy``.
+    x : array-like, shape (n,)
+    v : array-like, shape (n,)
+        The tangent (input direction), finite.
+
+    Returns
+    -------
+    ndarray, shape (m,)
+
+    See the chapter ``linear-maps``.
+
+    Examples
+    --------
+    >>> import autograd.numpy as np
+    >>> from jaccourse.derivatives import jvp
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    >>> jvp(lambda x: np.dot(A, x), [0.3, 0.4], [1.0, 1.0])
+    array([ 3.,  7., 11.])
+    """
+    func = "jvp"
+    x = _start(func, f, x)
+    v = as_vector(func, "v", v, size=x.size)
+    return _jvp_core(func, _as_traceable(f), x, v)
+
+
+@_protected
+def _jvp_core(func: str, f: Callable, x: onp.ndarray, v: onp.ndarray) -> onp.ndarray:
+    raw, t = _forward_pass(f, x, v)
+    value = _output(func, raw, "vector")
+    if t is None:
+        _untraced(func, f, x, value)
+        return onp.zeros(value.size)
+    return _tangent(func, t, value.shape).copy()
+
+
+def vjp(f: Callable, x: Any, u: Any) -> onp.ndarray:
+    """The vector-Jacobian product ``u^T J(x)`` in one reverse pass, without forming ``J``.
+
+    ``(u^T J(x))_j = sum_i u_i d f_i / d x_j``: the gradient of the scalar ``u . f(x)``. This is
+    what backpropagation computes. Costs a small constant times one evaluation of ``f``.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> (m,)``, written with ``autograd.numpy``.
+    x : array-like, shape (n,)
+    u : array-like, shape (m,)
+        The cotangent (output weights), finite; ``m`` is learned from ``f(x)``.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+
+    See the chapter ``linear-maps``.
+
+    Examples
+    --------
+    >>> import autograd.numpy as np
+    >>> from jaccourse.derivatives import vjp
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    >>> vjp(lambda x: np.dot(A, x), [0.3, 0.4], [1.0, 0.0, -1.0])
+    array([-4., -4.])
+    """
+    func = "vjp"
+    x = _start(func, f, x)
+    u = as_vector(func, "u", u)
+    return _vjp_core(func, _as_traceable(f), x, u)
+
+
+@_protected
+def _vjp_core(func: str, f: Callable, x: onp.ndarray, u: onp.ndarray) -> onp.ndarray:
+    raw, node = _reverse_trace(f, x)
+    value = _output(func, raw, "vector")
+    if u.shape != value.shape:
+        raise ValueError(
+            f"{func}: u must have the shape of f(x), ({value.size},), got shape {u.shape}"
+        )
+    if node is None:
+        _untraced(func, f, x, value)
+        return onp.zeros(x.size)
+    return _reverse_pass(func, node, u, x.size).copy()
+
+
+@dataclass(frozen=True, eq=False)
+class Linearization:
+    """The first-order Taylor model ``L(x) = f(x0) + J (x - x0)`` of ``f`` at ``x0``.
+
+    Fields: ``x0`` (n,), ``fx0 = f(x0)`` (m,), ``J`` (m, n), all read-only float arrays.
+    Call it on one point ``x`` of shape (n,) -> (m,), or on a batch of shape (k, n) -> (k, m).
+    The error ``f(x) - L(x)`` is ``O(|x - x0|^2)``. Build it with :func:`linearize`.
+
+    See the chapter ``linear-approximation``.
+
+    Examples
+    --------
+    >>> import autograd.numpy as np
+    >>> from jaccourse.derivatives import Linearization
+    >>> L = Linearization(x0=np.zeros(2), fx0=np.ones(1), J=np.array([[2.0, 3.0]]))
+    >>> L([1.0, 1.0])
+    array([6.])
+    """
+
+    x0: onp.ndarray
+    fx0: onp.ndarray
+    J: onp.ndarray
+
+    def __post_init__(self) -> None:
+        name = "Linearization"
+        x0 = as_vector(name, "x0", self.x0)
+        fx0 = as_vector(name, "fx0", self.fx0)
+        J = onp.array(self.J, dtype=float)
+        if J.shape != (fx0.size, x0.size):
+            raise ValueError(
+                f"{name}: J must have shape (m, n) = ({fx0.size}, {x0.size}), got shape {J.shape}"
+            )
+        if not onp.all(onp.isfinite(J)):
+            raise ValueError(f"{name}: J must be finite, got NaN or inf")
+        for field, arr in (("x0", x0.copy()), ("fx0", fx0.copy()), ("J", J)):
+            arr.setflags(write=False)
+            object.__setattr__(self, field, arr)
+
+    def __call__(self, x: Any) -> onp.ndarray:
+        """``fx0 + J (x - x0)`` for ``x`` of shape (n,) or a batch (k, n)."""
+        name = "Linearization.__call__"
+        n = self.x0.size
+        try:
+            arr = onp.asarray(x, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name}: x must be an array of numbers, got {describe(x)}") from None
+        if arr.ndim not in (1, 2) or arr.shape[-1] != n:
+            raise ValueError(
+                f"{name}: x must have shape ({n},) or (k, {n}), got shape {arr.shape}"
+            )
+        if not onp.all(onp.isfinite(arr)):
+            raise ValueError(f"{name}: x must be finite, got NaN or inf")
+        return self.fx0 + (arr - self.x0) @ self.J.T
+
+
+def linearize(f: Callable, x0: Any) -> Linearization:
+    """The linear approximation of ``f: R^n -> R^m`` at ``x0``: ``f(x) ~ f(x0) + J(x0)(x - x0)``.
+
+    Evaluates ``f(x0)`` and ``J(x0)`` (see :func:`jacobian`, ``mode="auto"``) and returns them
+    as a callable :class:`Linearization`. The error is ``O(|x - x0|^2)``.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> (m,)``, written with ``autograd.numpy``.
+    x0 : array-like, shape (n,)
+
+    Returns
+    -------
+    Linearization
+        Fields ``x0`` (n,), ``fx0`` (m,), ``J`` (m, n).
+
+    See the chapter ``linear-approximation``.
+
+    Examples
+    --------
+    >>> import autograd.numpy as np
+    >>> from jaccourse.derivatives import linearize
+    >>> L = linearize(lambda x: np.array([np.exp(x[0]), x[0] * x[1]]), [0.0, 2.0])
+    >>> L.J
+    array([[1., 0.],
+           [2., 0.]])
+    >>> np.round(L([[0.1, 2.0], [0.0, 3.0]]), 6)     # a batch of two points
+    array([[1.1, 0.2],
+           [1. , 0. ]])
+    """
+    func = "linearize"
+    x0 = _start(func, f, x0)
+    fx0, J = _jacobian_core(func, f, x0, "auto")
+    return Linearization(x0=x0, fx0=fx0, J=J)
+
+
+@dataclass(frozen=True, eq=False)
+class JacobianCheck:
+    """The verdict of :func:`check_jacobian`; ``bool(check)`` is ``check.ok``.
+
+    Fields: ``ok``, ``max_abs_error = max |J - R|``, ``max_rel_error = max |J - R| / max |R|``
+    (``inf`` if the shapes differ), ``jacobian`` (the candidate ``J``), ``reference`` (the
+    central-difference ``R``), ``message`` (a one-line verdict, also what ``print`` shows).
+
+    See the chapter ``linear-approximation``.
+
+    Examples
+    --------
+    >>> import numpy as onp
+    >>> from jaccourse.derivatives import JacobianCheck
+    >>> c = JacobianCheck(ok=False, max_abs_error=1.0, max_rel_error=1.0,
+    ...                   jacobian=onp.eye(1), reference=onp.zeros((1, 1)), message="no")
+    >>> bool(c), str(c)
+    (False, 'no')
+    """
+
+    ok: bool
+    max_abs_error: float
+    max_rel_error: float
+    jacobian: onp.ndarray
+    reference: onp.ndarray
+    message: str
+
+    def __bool__(self) -> bool:
+        return bool(self.ok)
+
+    def __str__(self) -> str:
+        """The one-line verdict, so that ``print(check)`` reads well."""
+        return self.message
+
+
+def check_jacobian(f: Callable, x: Any, jac: Any = None, *, rtol: float = 1e-5,
+                   atol: float = 1e-7) -> JacobianCheck:
+    """Compare a candidate Jacobian of ``f`` at ``x`` with central finite differences.
+
+    The candidate ``J`` passes when ``|J - R| <= atol + rtol |R|`` entrywise, ``R`` being
+    :func:`jacobian_fd` (accurate to about ``1e-10`` relative, hence the loose defaults).
+    A candidate of the wrong shape (say transposed) fails with a message; it is not an error.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> (m,)``; plain numpy is fine when ``jac`` is given.
+    x : array-like, shape (n,)
+    jac : None, callable or array-like
+        ``None``: the candidate is ``jacobian(f, x)`` (autograd, which checks autograd itself);
+        a callable: ``jac(x)`` (say your hand-derived Jacobian); an array: that array.
+    rtol, atol : float
+        Non-negative tolerances.
+
+    Returns
+    -------
+    JacobianCheck
+
+    See the chapter ``linear-approximation``.
+
+    Examples
+    --------
+    >>> import numpy as onp
+    >>> from jaccourse.derivatives import check_jacobian
+    >>> polar = lambda p: onp.array([p[0] * onp.cos(p[1]), p[0] * onp.sin(p[1])])
+    >>> def polar_jac(p):
+    ...     r, t = p
+    ...     return onp.array([[onp.cos(t), -r * onp.sin(t)], [onp.sin(t), r * onp.cos(t)]])
+    >>> bool(check_jacobian(polar, [2.0, 0.5], polar_jac))
+    True
+    >>> bad = check_jacobian(polar, [2.0, 0.5], lambda p: polar_jac(p).T)
+    >>> bad.ok, bad.message.startswith("check_jacobian: MISMATCH")
+    (False, True)
+    """
+    func = "check_jacobian"
+    x = _start(func, f, x)
+    rtol = as_real(func, "rtol", rtol, nonnegative=True)
+    atol = as_real(func, "atol", atol, nonnegative=True)
+    if jac is None:
+        candidate_raw, source = _jacobian_core(func, f, x, "auto")[1], "jacobian(f, x)"
+    elif callable(jac):
+        candidate_raw, source = jac(x.copy()), "jac(x)"
+    else:
+        candidate_raw, source = jac, "jac"
+    try:
+        J = onp.array(candidate_raw, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{func}: jac must be None, a callable returning an array, or an array of numbers; "
+            f"{source} gave {describe(candidate_raw)}"
+        ) from None
+    R = jacobian_fd(f, x)
+    tol = f"(rtol={rtol:g}, atol={atol:g})"
+    if J.shape != R.shape:
+        hint = " (transposed?)" if J.shape == R.shape[::-1] else ""
+        return JacobianCheck(
+            False, onp.inf, onp.inf, J, R,
+            f"{func}: MISMATCH, {source} has shape {J.shape} but f: R^{R.shape[1]} -> "
+            f"R^{R.shape[0]} needs shape {R.shape}{hint}",
+        )
+    if not onp.all(onp.isfinite(J)):
+        return JacobianCheck(False, onp.inf, onp.inf, J, R,
+                             f"{func}: MISMATCH, {source} contains NaN or inf")
+    err = onp.abs(J - R)
+    max_abs = float(err.max())
+    scale = float(onp.abs(R).max())
+    max_rel = max_abs / scale if scale > 0 else (0.0 if max_abs == 0 else onp.inf)
+    ok = bool(onp.all(err <= atol + rtol * onp.abs(R)))
+    if ok:
+        message = (f"{func}: OK, {source} matches central differences: max abs error "
+                   f"{max_abs:.2e}, max rel error {max_rel:.2e} {tol}")
+    else:
+        i, j = onp.unravel_index(int(onp.argmax(err - rtol * onp.abs(R))), err.shape)
+        message = (f"{func}: MISMATCH, {source}[{i}, {j}] = {J[i, j]:.6g} but central "
+                   f"differences give {R[i, j]:.6g}; max abs error {max_abs:.2e}, "
+                   f"max rel error {max_rel:.2e} {tol}")
+    return JacobianCheck(ok, max_abs, float(max_rel), J, R, message)
