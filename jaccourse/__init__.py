@@ -1,2 +1,25 @@
-"""jaccourse: the companion package of *From the Gaussian Integral to Deep Learning: the Jacobian Matrix*."""
+"""jaccourse: the companion package of *From the Gaussian Integral to Deep Learning: the Jacobian Matrix*.
+
+One module per idea; the chapters import from them:
+
+- :mod:`jaccourse.derivatives`: Jacobians (forward, reverse, automatic mode), finite
+  differences, determinants, gradients, Hessians, JVPs and VJPs, linearisation, checks.
+- :mod:`jaccourse.transforms`: polar, cylindrical, spherical and linear coordinate maps with
+  hand-derived Jacobians.
+- :mod:`jaccourse.integrals`: Gauss-Legendre rules, change of variables, the Gaussian
+  integral several ways.
+- :mod:`jaccourse.plotting`: the course's figure style and figure helpers (not re-exported
+  here, so importing the package does not import matplotlib).
+
+The public names of the computing modules are re-exported here, e.g.
+``from jaccourse import jacobian``.
+"""
+
+from jaccourse import derivatives, integrals, transforms
+from jaccourse.derivatives import *  # noqa: F401,F403
+from jaccourse.integrals import *  # noqa: F401,F403
+from jaccourse.transforms import *  # noqa: F401,F403
+
 __version__ = "0.1.0"
+
+__all__ = [*derivatives.__all__, *transforms.__all__, *integrals.__all__]
