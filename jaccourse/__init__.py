@@ -6,8 +6,10 @@ One module per idea; the chapters import from them:
   differences, determinants, gradients, Hessians, JVPs and VJPs, linearisation, checks.
 - :mod:`jaccourse.transforms`: polar, cylindrical, spherical and linear coordinate maps with
   hand-derived Jacobians.
-- :mod:`jaccourse.integrals`: Gauss-Legendre rules, change of variables, the Gaussian
-  integral several ways.
+- :mod:`jaccourse.integrals`: Gauss-Legendre rules, oriented 1-D integrals, change of
+  variables, the Gaussian integral several ways.
+- :mod:`jaccourse.geometry`: signed areas (shoelace formula), rectangle boundaries, and the
+  area of the image of a rectangle under a 2-D map.
 - :mod:`jaccourse.plotting`: the course's figure style and figure helpers (not re-exported
   here, so importing the package does not import matplotlib).
 
@@ -15,11 +17,12 @@ The public names of the computing modules are re-exported here, e.g.
 ``from jaccourse import jacobian``.
 """
 
-from jaccourse import derivatives, integrals, transforms
+from jaccourse import derivatives, geometry, integrals, transforms
 from jaccourse.derivatives import *  # noqa: F401,F403
+from jaccourse.geometry import *  # noqa: F401,F403
 from jaccourse.integrals import *  # noqa: F401,F403
 from jaccourse.transforms import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
-__all__ = [*derivatives.__all__, *transforms.__all__, *integrals.__all__]
+__all__ = [*derivatives.__all__, *transforms.__all__, *integrals.__all__, *geometry.__all__]

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
 from jaccourse._validation import as_positive_int, as_real, check_callable, describe
+from jaccourse.geometry import rectangle_boundary
 from jaccourse.transforms import CoordinateTransform
 
 __all__ = [
@@ -156,19 +157,6 @@ def _label(name: str) -> str:
     return greek.get(name, name)
 
 
-def _cell_boundary(u0: float, v0: float, du: float, dv: float, samples: int) -> onp.ndarray:
-    """The boundary of the cell ``[u0, u0+du] x [v0, v0+dv]``, counter-clockwise, ``(4 samples, 2)``."""
-    t = onp.linspace(0.0, 1.0, samples, endpoint=False)
-    one = onp.ones_like(t)
-    edges = [
-        onp.stack([u0 + du * t, v0 * one], axis=-1),
-        onp.stack([(u0 + du) * one, v0 + dv * t], axis=-1),
-        onp.stack([u0 + du * (1 - t), (v0 + dv) * one], axis=-1),
-        onp.stack([u0 * one, v0 + dv * (1 - t)], axis=-1),
-    ]
-    return onp.concatenate(edges, axis=0)
-
-
 # --------------------------------------------------------------------------------------------
 # figures
 # --------------------------------------------------------------------------------------------
@@ -183,9 +171,10 @@ def plot_grid_and_image(transform: CoordinateTransform | Callable[[Any], Any],
     Formula: the lines ``u = u_i`` and ``v = v_j`` (``n_lines`` of each, evenly spaced and
     including the bounds) are sampled at ``samples`` points and mapped by ``x = T(u, v)``.
     With ``highlight = (u0, v0, du, dv)`` the small cell ``[u0, u0+du] x [v0, v0+dv]`` is
-    filled on the left, and on the right its image, traced along its four edges (``4 samples``
-    vertices, ``gid="highlight-image"``), whose area is ``|det J_T(u0, v0)| du dv`` to first
-    order: the picture behind the change-of-variables formula.
+    filled on the left, and on the right its image, traced along its four edges (the ``4 samples``
+    points of :func:`~jaccourse.geometry.rectangle_boundary`, mapped; ``gid="highlight-image"``),
+    whose area (:func:`~jaccourse.geometry.image_area`) is ``|det J_T(u0, v0)| du dv`` to
+    first order: the picture behind the change-of-variables formula.
 
     Shapes: ``transform`` maps ``(..., 2) -> (..., 2)`` (a callable or a
     :class:`~jaccourse.transforms.CoordinateTransform` with two variables, whose names label
@@ -254,7 +243,7 @@ def plot_grid_and_image(transform: CoordinateTransform | Callable[[Any], Any],
         corners = onp.array([[u0, v0], [u0 + du, v0], [u0 + du, v0 + dv], [u0, v0 + dv]])
         ax_u.add_patch(Polygon(corners, closed=True, facecolor=_HIGHLIGHT, edgecolor="black",
                                lw=0.8, alpha=0.85, zorder=3, gid="highlight-cell"))
-        image = _image(func, transform, _cell_boundary(u0, v0, du, dv, samples))
+        image = _image(func, transform, rectangle_boundary(u0, v0, du, dv, samples))
         ax_x.add_patch(Polygon(image, closed=True, facecolor=_HIGHLIGHT, edgecolor="black",
                                lw=0.8, alpha=0.85, zorder=3, gid="highlight-image"))
 

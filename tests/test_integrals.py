@@ -27,6 +27,7 @@ from jaccourse.integrals import (
     gaussian_integral_squared_polar,
     integrate_box,
     integrate_change_of_variables,
+    integrate_interval,
 )
 from jaccourse.transforms import CYLINDRICAL, POLAR, SPHERICAL, linear_transform
 
@@ -85,6 +86,70 @@ def test_integrate_box_against_dblquad_and_exact_polynomial():
     g = lambda x: np.cos(x[:, 0] + 2 * x[:, 1]) / (1 + x[:, 0] ** 2)  # noqa: E731
     ref, _ = si.dblquad(lambda y, x: np.cos(x + 2 * y) / (1 + x**2), -1, 1, 0, 2, epsabs=1e-13)
     assert np.isclose(integrate_box(g, [(-1, 1), (0, 2)], 40), ref, rtol=1e-11)
+
+
+# ---------------------------------------------------------------------------------------------
+# integrate_interval (oriented 1-D integrals)
+# ---------------------------------------------------------------------------------------------
+
+QUAD_CASES = [
+    (lambda t: np.sin(3 * t) * np.exp(t), -1.0, 2.0),
+    (lambda t: 1.0 / (1.0 + t**2), -3.0, 0.5),
+    (lambda t: np.exp(-t**2), -4.0, 4.0),
+    (lambda t: np.sqrt(t) * np.cos(t), 1.0, 5.0),
+    (lambda t: t**2, 0.25, 1.0),
+]
+
+
+@pytest.mark.parametrize("f, a, b", QUAD_CASES)
+def test_integrate_interval_against_quad_in_both_orientations(f, a, b):
+    forward_ref, _ = si.quad(f, a, b, epsabs=1e-13, epsrel=1e-13)
+    backward_ref, _ = si.quad(f, b, a, epsabs=1e-13, epsrel=1e-13)   # quad's own convention
+    forward = integrate_interval(f, a, b)
+    backward = integrate_interval(f, b, a)
+    assert isinstance(forward, float)
+    assert math.isclose(forward, forward_ref, rel_tol=1e-12, abs_tol=1e-14)
+    assert math.isclose(backward, backward_ref, rel_tol=1e-12, abs_tol=1e-14)
+    assert backward == -forward                  # swapping the limits flips the sign, exactly
+
+
+def test_integrate_interval_equal_limits_give_zero_and_additivity_holds_in_any_order():
+    f = lambda t: np.exp(t) * np.cos(t)  # noqa: E731
+    assert integrate_interval(f, 1.5, 1.5) == 0.0
+    assert integrate_interval(np.cos, -2.0, -2.0, n=3) == 0.0
+    # ∫_p^q + ∫_q^s = ∫_p^s for every order of p, q, s: the point of the convention
+    for p, q, s in [(0.0, 1.0, 2.0), (2.0, 0.0, 1.0), (1.0, 2.0, 0.0), (0.5, -1.0, 0.5)]:
+        total = integrate_interval(f, p, q) + integrate_interval(f, q, s)
+        assert math.isclose(total, integrate_interval(f, p, s), rel_tol=1e-13, abs_tol=1e-14)
+
+
+def test_integrate_interval_matches_gauss_legendre_and_integrate_box():
+    f = lambda t: np.log1p(t**2)  # noqa: E731
+    x, w = gauss_legendre(17, -0.5, 1.5)
+    assert integrate_interval(f, -0.5, 1.5, n=17) == float(w @ f(x))
+    assert integrate_interval(f, -0.5, 1.5, n=17) == integrate_box(lambda p: f(p[:, 0]), [(-0.5, 1.5)], 17)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 8])
+def test_integrate_interval_exact_for_degree_2n_minus_1_reversed(n):
+    coeffs = np.random.default_rng(n).normal(size=2 * n)
+    poly = np.polynomial.Polynomial(coeffs)
+    anti = poly.integ()
+    assert math.isclose(integrate_interval(poly, 2.0, -1.0, n=n), anti(-1.0) - anti(2.0),
+                        rel_tol=1e-12, abs_tol=1e-12)
+
+
+def test_integrate_interval_substitution_with_a_decreasing_map():
+    # x = g(u) = e^{-u}: the oriented form ∫_{g^-1(a)}^{g^-1(b)} f(g(u)) g'(u) du is right,
+    # the seed's mix with |g'| and oriented limits gives the negative
+    f = lambda x: x**2  # noqa: E731
+    a, b = 0.25, 1.0
+    alpha, beta = -np.log(a), -np.log(b)
+    truth = 21 / 64
+    oriented = integrate_interval(lambda u: f(np.exp(-u)) * -np.exp(-u), alpha, beta)
+    mixed = integrate_interval(lambda u: f(np.exp(-u)) * np.exp(-u), alpha, beta)
+    assert math.isclose(oriented, truth, rel_tol=1e-14)
+    assert math.isclose(mixed, -truth, rel_tol=1e-14)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,3 +451,30 @@ def test_gaussian_helpers_bad_input():
         gaussian_integral_monte_carlo(100, L=-1.0)
     with pytest.raises(TypeError, match=r"^gaussian_integral_monte_carlo: rng must be"):
         gaussian_integral_monte_carlo(100, rng="seed")
+
+
+def test_integrate_interval_bad_input():
+    with pytest.raises(TypeError, match=r"^integrate_interval: f must be a callable"):
+        integrate_interval(3.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match=r"^integrate_interval: f must be vectorised: take x of shape \(n,\) = \(8,\)"):
+        integrate_interval(lambda x: 1.0, 0.0, 1.0, n=8)
+    with pytest.raises(ValueError, match=r"^integrate_interval: f must be vectorised"):
+        integrate_interval(lambda x: np.stack([x, x]), 0.0, 1.0)
+    with pytest.raises(TypeError, match=r"^integrate_interval: f must return an array of real numbers"):
+        integrate_interval(lambda x: "x", 0.0, 1.0)
+    with pytest.raises(ValueError, match=r"^integrate_interval: f returned NaN or inf"):
+        integrate_interval(lambda x: np.where(x > 0.5, np.inf, x), 0.0, 1.0)
+    with pytest.raises(ValueError, match=r"^integrate_interval: a must be finite"):
+        integrate_interval(np.cos, np.nan, 1.0)
+    with pytest.raises(ValueError, match=r"^integrate_interval: b must be finite"):
+        integrate_interval(np.cos, 0.0, -np.inf)
+    with pytest.raises(TypeError, match=r"^integrate_interval: b must be a real number"):
+        integrate_interval(np.cos, 0.0, "1")
+    with pytest.raises(TypeError, match=r"^integrate_interval: a must be a real number"):
+        integrate_interval(np.cos, [0.0], 1.0)
+    with pytest.raises(ValueError, match=r"^integrate_interval: n must be an integer >= 1, got 0"):
+        integrate_interval(np.cos, 0.0, 1.0, n=0)
+    with pytest.raises(TypeError, match=r"^integrate_interval: n must be an integer"):
+        integrate_interval(np.cos, 0.0, 1.0, n=4.0)
+    with pytest.raises(ValueError, match=r"^integrate_interval: n must be an integer <= 2000"):
+        integrate_interval(np.cos, 0.0, 1.0, n=10**6)
