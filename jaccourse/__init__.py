@@ -10,6 +10,7 @@ One module per idea; the chapters import from them:
   variables, the Gaussian integral several ways.
 - :mod:`jaccourse.geometry`: signed areas (shoelace formula), rectangle boundaries, and the
   area of the image of a rectangle under a 2-D map.
+- :mod:`jaccourse.convergence`: measured rates (the slope of a log-log line).
 - :mod:`jaccourse.plotting`: the course's figure style and figure helpers (not re-exported
   here, so importing the package does not import matplotlib).
 
@@ -17,7 +18,8 @@ The public names of the computing modules are re-exported here, e.g.
 ``from jaccourse import jacobian``.
 """
 
-from jaccourse import derivatives, geometry, integrals, transforms
+from jaccourse import convergence, derivatives, geometry, integrals, transforms
+from jaccourse.convergence import *  # noqa: F401,F403
 from jaccourse.derivatives import *  # noqa: F401,F403
 from jaccourse.geometry import *  # noqa: F401,F403
 from jaccourse.integrals import *  # noqa: F401,F403
@@ -25,4 +27,5 @@ from jaccourse.transforms import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
-__all__ = [*derivatives.__all__, *transforms.__all__, *integrals.__all__, *geometry.__all__]
+__all__ = [*derivatives.__all__, *transforms.__all__, *integrals.__all__, *geometry.__all__,
+           *convergence.__all__]

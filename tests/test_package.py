@@ -9,11 +9,11 @@ import pytest
 
 import jaccourse
 
-MODULES = ["derivatives", "transforms", "integrals", "geometry", "plotting"]
+MODULES = ["derivatives", "transforms", "integrals", "geometry", "convergence", "plotting"]
 
 
 def test_package_reexports_every_public_name_of_the_computing_modules():
-    for name in ("derivatives", "transforms", "integrals", "geometry"):
+    for name in ("derivatives", "transforms", "integrals", "geometry", "convergence"):
         module = importlib.import_module(f"jaccourse.{name}")
         for public in module.__all__:
             assert getattr(jaccourse, public) is getattr(module, public), public
