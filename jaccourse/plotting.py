@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as onp
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Polygon
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon
 
 from jaccourse._validation import as_positive_int, as_real, check_callable, describe
 from jaccourse.geometry import rectangle_boundary
@@ -27,6 +27,7 @@ from jaccourse.transforms import CoordinateTransform
 __all__ = [
     "OKABE_ITO",
     "STYLE",
+    "plot_concept_map",
     "plot_grid_and_image",
     "plot_polar_cells",
     "use_style",
@@ -354,3 +355,87 @@ def plot_polar_cells(n_r: int = 6, n_theta: int = 12, R: float = 2.5, *, ax: Axe
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     return fig, ax
+
+
+def plot_concept_map(nodes: dict[str, tuple[float, float, str]],
+                     edges: Sequence[tuple[str, str]], *,
+                     groups: dict[str, int] | None = None,
+                     ax: Axes | None = None,
+                     figsize: tuple[float, float] = (9.0, 4.2)) -> tuple[Figure, Axes]:
+    """Draw a concept map: labelled boxes joined by arrows.
+
+    ``nodes`` maps a key to ``(x, y, label)`` in data coordinates (the axes span the nodes
+    with a margin; no axis lines are drawn). ``edges`` lists ``(from_key, to_key)`` arrows.
+    ``groups`` (optional) maps a key to a colour index into :data:`OKABE_ITO`, so that the
+    boxes of one part of the course share a colour.
+
+    Returns ``(fig, ax)``. Chapters: ``intro`` (the map of the course) and, later, the
+    conclusions.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from jaccourse.plotting import plot_concept_map
+    >>> fig, ax = plot_concept_map({"a": (0, 0, "Gauss"), "b": (1, 0, "Jacobi")}, [("a", "b")])
+    >>> len(ax.patches)  # two boxes and one arrow
+    3
+    """
+    func = "plot_concept_map"
+    if not isinstance(nodes, dict) or not nodes:
+        raise TypeError(f"{func}: nodes must be a non-empty dict key -> (x, y, label), got {describe(nodes)}")
+    positions: dict[str, tuple[float, float]] = {}
+    for key, value in nodes.items():
+        if (not isinstance(value, (tuple, list)) or len(value) != 3
+                or not isinstance(value[2], str)):
+            raise ValueError(f"{func}: nodes[{key!r}] must be (x, y, label), got {describe(value)}")
+        x = as_real(func, f"nodes[{key!r}] x", value[0])
+        y = as_real(func, f"nodes[{key!r}] y", value[1])
+        positions[key] = (x, y)
+    edge_list = list(edges)
+    for edge in edge_list:
+        if not isinstance(edge, (tuple, list)) or len(edge) != 2:
+            raise ValueError(f"{func}: each edge must be a pair (from_key, to_key), got {describe(edge)}")
+        for end in edge:
+            if end not in nodes:
+                raise ValueError(f"{func}: edge {tuple(edge)!r} names an unknown node {end!r}")
+    groups = {} if groups is None else dict(groups)
+    for key, index in groups.items():
+        if key not in nodes:
+            raise ValueError(f"{func}: groups names an unknown node {key!r}")
+        as_positive_int(func, f"groups[{key!r}]", index, minimum=0)
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+    else:
+        fig = ax.figure
+    xs = [p[0] for p in positions.values()]
+    ys = [p[1] for p in positions.values()]
+    ax.set_xlim(min(xs) - 0.75, max(xs) + 0.75)
+    ax.set_ylim(min(ys) - 0.5, max(ys) + 0.5)
+    ax.set_axis_off()
+    width, height = 1.38, 0.52
+    for key, (x, y, label) in nodes.items():
+        colour = OKABE_ITO[groups.get(key, 0) % len(OKABE_ITO)]
+        box = FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                             boxstyle="round,pad=0.02,rounding_size=0.08",
+                             facecolor=mpl.colors.to_rgba(colour, 0.15), edgecolor=colour,
+                             linewidth=1.5, gid=f"node-{key}")
+        ax.add_patch(box)
+        ax.text(x, y, label, ha="center", va="center", fontsize=9, wrap=True)
+    for start, end in edge_list:
+        tail, head = _clip_to_boxes(positions[start], positions[end], width / 2 + 0.03,
+                                    height / 2 + 0.03)
+        arrow = FancyArrowPatch(tail, head, arrowstyle="-|>", mutation_scale=12, color="0.35",
+                                linewidth=1.2, shrinkA=0, shrinkB=0, gid=f"edge-{start}-{end}")
+        ax.add_patch(arrow)
+    return fig, ax
+
+
+def _clip_to_boxes(p: tuple[float, float], q: tuple[float, float], half_w: float,
+                   half_h: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The part of segment p -> q outside the boxes of half-sizes (half_w, half_h) at p and q."""
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    exits = [half_w / abs(dx) if dx else onp.inf, half_h / abs(dy) if dy else onp.inf]
+    t = min(min(exits), 0.5)  # fraction of the segment inside one box
+    return (p[0] + t * dx, p[1] + t * dy), (q[0] - t * dx, q[1] - t * dy)

@@ -13,7 +13,14 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.patches import Polygon  # noqa: E402
 
-from jaccourse.plotting import STYLE, plot_grid_and_image, plot_polar_cells, use_style  # noqa: E402
+from jaccourse.plotting import (  # noqa: E402
+    OKABE_ITO,
+    STYLE,
+    plot_concept_map,
+    plot_grid_and_image,
+    plot_polar_cells,
+    use_style,
+)
 from jaccourse.transforms import POLAR, SPHERICAL, linear_transform  # noqa: E402
 
 
@@ -209,3 +216,31 @@ def test_polar_cells_bad_input():
         plot_polar_cells(function=lambda x, y: 1.0)
     with pytest.raises(ValueError, match=r"^plot_polar_cells: function returned NaN or inf"):
         plot_polar_cells(function=lambda x, y: np.where(x > 0, np.inf, 0.0))
+
+
+def test_concept_map_draws_one_box_per_node_and_one_arrow_per_edge():
+    nodes = {"g": (0, 0, "Gaussian\nintegral"), "j": (2, 0, "Jacobian"), "b": (4, 1, "backprop")}
+    fig, ax = plot_concept_map(nodes, [("g", "j"), ("j", "b")], groups={"b": 2})
+    gids = sorted(p.get_gid() for p in ax.patches)
+    assert gids == ["edge-g-j", "edge-j-b", "node-b", "node-g", "node-j"]
+    assert [t.get_text() for t in ax.texts] == ["Gaussian\nintegral", "Jacobian", "backprop"]
+    box = next(p for p in ax.patches if p.get_gid() == "node-b")
+    assert box.get_edgecolor()[:3] == pytest.approx(to_rgba(OKABE_ITO[2])[:3])
+    assert not ax.axison
+    assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    "nodes, edges, groups, error, match",
+    [
+        ({}, [], None, TypeError, r"plot_concept_map: nodes must be a non-empty dict"),
+        ({"a": (0, 0)}, [], None, ValueError, r"plot_concept_map: nodes\['a'\] must be \(x, y, label\)"),
+        ({"a": (0, float("nan"), "A")}, [], None, ValueError, r"plot_concept_map: nodes\['a'\] y must be finite"),
+        ({"a": (0, 0, "A")}, [("a", "z")], None, ValueError, r"plot_concept_map: edge .* unknown node 'z'"),
+        ({"a": (0, 0, "A")}, [("a",)], None, ValueError, r"plot_concept_map: each edge must be a pair"),
+        ({"a": (0, 0, "A")}, [], {"z": 1}, ValueError, r"plot_concept_map: groups names an unknown node 'z'"),
+    ],
+)
+def test_concept_map_rejects_bad_input(nodes, edges, groups, error, match):
+    with pytest.raises(error, match=match):
+        plot_concept_map(nodes, edges, groups=groups)
