@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as onp
 
-from jaccourse._validation import describe
+from jaccourse._validation import as_vector
 
 __all__ = ["loglog_slope"]
 
@@ -41,17 +41,10 @@ def loglog_slope(x: Any, y: Any) -> float:
     """
     arrays = []
     for name, value in (("x", x), ("y", y)):
-        try:
-            arr = onp.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"loglog_slope: {name} must be a 1-D array of positive numbers, got {describe(value)}"
-            ) from None
-        if arr.ndim != 1:
-            raise ValueError(f"loglog_slope: {name} must be 1-D, got shape {arr.shape}")
-        if not onp.all(onp.isfinite(arr)) or not onp.all(arr > 0):
+        arr = as_vector("loglog_slope", name, value)
+        if not onp.all(arr > 0):
             raise ValueError(
-                f"loglog_slope: {name} must be finite and > 0 (logarithms are taken), got {arr!r}"
+                f"loglog_slope: {name} must be > 0 (logarithms are taken), got {arr!r}"
             )
         arrays.append(arr)
     xs, ys = arrays

@@ -200,16 +200,27 @@ def image_area(transform: CoordinateTransform | Callable[[Any], Any], u0: float,
     u0, v0, du, dv = _rectangle(func, u0, v0, du, dv)
     samples = _check_samples(func, samples)
     boundary = _boundary(u0, v0, du, dv, samples)
-    out = transform(boundary)
+    image = _apply_2d_map(func, transform, boundary, "on the boundary of the rectangle")
+    return _shoelace(image)
+
+
+def _apply_2d_map(func: str, transform: Callable, points: onp.ndarray, where: str) -> onp.ndarray:
+    """Apply a 2-D map to points of shape ``(..., 2)`` in one call; check shape and finiteness.
+
+    Shared by :func:`image_area` and the figure helpers of :mod:`jaccourse.plotting`;
+    ``where`` completes the message for non-finite output ("on the plotted lines").
+    """
+    flat = points.reshape(-1, 2)
+    out = transform(flat)
     try:
         image = onp.asarray(out, dtype=float)
     except (TypeError, ValueError):
         raise TypeError(f"{func}: transform must return an array of real numbers, got {describe(out)}") from None
-    if image.shape != boundary.shape:
+    if image.shape != flat.shape:
         raise ValueError(
             f"{func}: transform must map points of shape (N, 2) to shape (N, 2), got shape "
-            f"{image.shape} for N = {boundary.shape[0]}"
+            f"{image.shape} for N = {flat.shape[0]}"
         )
     if not onp.all(onp.isfinite(image)):
-        raise ValueError(f"{func}: transform returned NaN or inf on the boundary of the rectangle")
-    return _shoelace(image)
+        raise ValueError(f"{func}: transform returned NaN or inf {where}")
+    return image.reshape(points.shape)

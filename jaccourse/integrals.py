@@ -138,21 +138,7 @@ def integrate_interval(f: Callable[[onp.ndarray], Any], a: float, b: float, n: i
         return 0.0
     sign, lo, hi = (1.0, a, b) if a < b else (-1.0, b, a)
     nodes, weights = gauss_legendre(n, lo, hi)
-    out = f(nodes)
-    try:
-        vals = onp.asarray(out, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{func}: f must return an array of real numbers of shape ({n},), got {describe(out)}"
-        ) from None
-    if vals.shape != (n,):
-        raise ValueError(
-            f"{func}: f must be vectorised: take x of shape (n,) = ({n},) and return shape "
-            f"(n,) = ({n},), got shape {vals.shape}"
-        )
-    if not onp.all(onp.isfinite(vals)):
-        raise ValueError(f"{func}: f returned NaN or inf at some quadrature nodes")
-    return sign * float(weights @ vals)
+    return sign * float(weights @ _values(func, f, nodes))
 
 
 def _as_bounds(func: str, bounds: Any) -> onp.ndarray:
@@ -226,8 +212,13 @@ def _tensor_rule(func: str, bounds: Any, n: Any) -> tuple[onp.ndarray, onp.ndarr
 
 
 def _values(func: str, f: Callable, points: onp.ndarray) -> onp.ndarray:
-    """Evaluate the vectorised integrand and check it returns ``(N,)`` finite reals."""
-    N, d = points.shape
+    """Evaluate the vectorised integrand and check it returns ``(N,)`` finite reals.
+
+    ``points`` is ``(N,)`` (nodes on a line) or ``(N, d)`` (nodes in a box).
+    """
+    N = points.shape[0]
+    takes = (f"x of shape (n,) = ({N},)" if points.ndim == 1
+             else f"points of shape (N, d) = ({N}, {points.shape[1]})")
     out = f(points)
     try:
         vals = onp.asarray(out, dtype=float)
@@ -237,8 +228,8 @@ def _values(func: str, f: Callable, points: onp.ndarray) -> onp.ndarray:
         ) from None
     if vals.shape != (N,):
         raise ValueError(
-            f"{func}: f must be vectorised: take points of shape (N, d) = ({N}, {d}) and return "
-            f"shape (N,) = ({N},), got shape {vals.shape}"
+            f"{func}: f must be vectorised: take {takes} and return "
+            f"shape ({N},), got shape {vals.shape}"
         )
     if not onp.all(onp.isfinite(vals)):
         raise ValueError(f"{func}: f returned NaN or inf at some quadrature nodes")

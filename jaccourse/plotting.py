@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon
 
 from jaccourse._validation import as_positive_int, as_real, check_callable, describe
-from jaccourse.geometry import rectangle_boundary
+from jaccourse.geometry import _apply_2d_map, rectangle_boundary
 from jaccourse.transforms import CoordinateTransform
 
 __all__ = [
@@ -136,21 +136,8 @@ def _highlight(func: str, value: Any) -> tuple[float, float, float, float] | Non
 
 
 def _image(func: str, transform: Callable, points: onp.ndarray) -> onp.ndarray:
-    """Apply a 2-D map to points of shape ``(..., 2)`` in one call; check shape and finiteness."""
-    flat = points.reshape(-1, 2)
-    out = transform(flat)
-    try:
-        img = onp.asarray(out, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{func}: transform must return an array of real numbers, got {describe(out)}") from None
-    if img.shape != flat.shape:
-        raise ValueError(
-            f"{func}: transform must map points of shape (N, 2) to shape (N, 2), got shape "
-            f"{img.shape} for N = {flat.shape[0]}"
-        )
-    if not onp.all(onp.isfinite(img)):
-        raise ValueError(f"{func}: transform returned NaN or inf on the plotted lines")
-    return img.reshape(points.shape)
+    """Apply a 2-D map to points of shape ``(..., 2)``, checked (see geometry._apply_2d_map)."""
+    return _apply_2d_map(func, transform, points, "on the plotted lines")
 
 
 def _label(name: str) -> str:

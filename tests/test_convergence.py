@@ -28,13 +28,13 @@ def test_agrees_with_numpy_polyfit_on_noisy_data():
 @pytest.mark.parametrize(
     "x, y, error, match",
     [
-        ([1.0, 2.0], [1.0, -1.0], ValueError, r"loglog_slope: y must be finite and > 0"),
-        ([0.0, 2.0], [1.0, 2.0], ValueError, r"loglog_slope: x must be finite and > 0"),
+        ([1.0, 2.0], [1.0, -1.0], ValueError, r"loglog_slope: y must be > 0"),
+        ([0.0, 2.0], [1.0, 2.0], ValueError, r"loglog_slope: x must be > 0"),
         ([1.0, np.nan], [1.0, 2.0], ValueError, r"loglog_slope: x must be finite"),
         ([1.0, 2.0, 3.0], [1.0, 2.0], ValueError, r"loglog_slope: x and y must have the same shape"),
         ([1.0], [1.0], ValueError, r"loglog_slope: need at least 2 points"),
         ([2.0, 2.0], [1.0, 3.0], ValueError, r"loglog_slope: x must not be all equal"),
-        ([[1.0, 2.0]], [[1.0, 2.0]], ValueError, r"loglog_slope: x must be 1-D"),
+        ([[1.0, 2.0]], [[1.0, 2.0]], ValueError, r"loglog_slope: x must be a 1-D array"),
         (["a", "b"], [1.0, 2.0], TypeError, r"loglog_slope: x must be a 1-D array"),
     ],
 )
