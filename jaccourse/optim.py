@@ -40,6 +40,7 @@ from typing import Any, Callable
 import autograd
 import numpy as onp
 
+from jaccourse._levmar import lm_solve
 from jaccourse._validation import (as_positive_int, as_real, as_rng, as_vector, check_callable,
                                    describe)
 from jaccourse.derivatives import (_autograd_call, _jacobian_core, _plain, _reverse_pass,
@@ -963,8 +964,6 @@ def levenberg_marquardt(residual: Callable, x0: Any, *, jac: Any = None, ftol: f
         max_nfev = 100 * (n + 1) * (2 * n + 1 if isinstance(jac, str) else 1)
     else:
         max_nfev = as_positive_int(func, "max_nfev", max_nfev)
-    from jaccourse._levmar import lm_solve   # the MINPACK-style engine
-
     out = lm_solve(res, res.jacobian, x, ftol=ftol, xtol=xtol, gtol=gtol, max_nfev=max_nfev,
                    nfev=lambda: res.nfev)
     return _lsq_result(res, onp.asarray(out.x, dtype=float), onp.asarray(out.fvec, dtype=float),
