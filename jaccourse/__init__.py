@@ -11,6 +11,13 @@ One module per idea; the chapters import from them:
 - :mod:`jaccourse.geometry`: signed areas (shoelace formula), rectangle boundaries, and the
   area of the image of a rectangle under a 2-D map.
 - :mod:`jaccourse.convergence`: measured rates (the slope of a log-log line).
+- :mod:`jaccourse.optim`: gradient descent, momentum, Adam, SGD, Newton, Gauss-Newton,
+  Levenberg-Marquardt, and the classification of critical points.
+- :mod:`jaccourse.datasets`: real data sets, loaded offline.
+- :mod:`jaccourse.multiobjective`: the Jacobian of several objectives, conflicts between
+  their gradients, weighted sums and Pareto fronts.
+- :mod:`jaccourse.problems`: classic test problems (Rosenbrock; the Moré-Garbow-Hillstrom
+  least-squares set).
 - :mod:`jaccourse.plotting`: the course's figure style and figure helpers (not re-exported
   here, so importing the package does not import matplotlib).
 
@@ -18,14 +25,20 @@ The public names of the computing modules are re-exported here, e.g.
 ``from jaccourse import jacobian``.
 """
 
-from jaccourse import convergence, derivatives, geometry, integrals, transforms
+from jaccourse import (convergence, datasets, derivatives, geometry, integrals, multiobjective,
+                       optim, problems, transforms)
 from jaccourse.convergence import *  # noqa: F401,F403
+from jaccourse.datasets import *  # noqa: F401,F403
 from jaccourse.derivatives import *  # noqa: F401,F403
 from jaccourse.geometry import *  # noqa: F401,F403
 from jaccourse.integrals import *  # noqa: F401,F403
+from jaccourse.multiobjective import *  # noqa: F401,F403
+from jaccourse.optim import *  # noqa: F401,F403
+from jaccourse.problems import *  # noqa: F401,F403
 from jaccourse.transforms import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
 __all__ = [*derivatives.__all__, *transforms.__all__, *integrals.__all__, *geometry.__all__,
-           *convergence.__all__]
+           *convergence.__all__, *optim.__all__, *datasets.__all__, *problems.__all__,
+           *multiobjective.__all__]

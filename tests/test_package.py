@@ -9,11 +9,13 @@ import pytest
 
 import jaccourse
 
-MODULES = ["derivatives", "transforms", "integrals", "geometry", "convergence", "plotting"]
+COMPUTING = ["derivatives", "transforms", "integrals", "geometry", "convergence", "optim",
+             "datasets", "problems", "multiobjective"]
+MODULES = [*COMPUTING, "plotting"]
 
 
 def test_package_reexports_every_public_name_of_the_computing_modules():
-    for name in ("derivatives", "transforms", "integrals", "geometry", "convergence"):
+    for name in COMPUTING:
         module = importlib.import_module(f"jaccourse.{name}")
         for public in module.__all__:
             assert getattr(jaccourse, public) is getattr(module, public), public
