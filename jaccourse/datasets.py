@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+import importlib.util
 from importlib import resources
+from pathlib import Path
 from typing import Any, Callable
 
 import autograd.numpy as np
@@ -30,6 +32,23 @@ from jaccourse._validation import as_real, as_rng, describe
 
 __all__ = ["RegressionData", "load_diabetes", "DigitsData", "load_digits", "NistProblem",
            "NIST_STRD_NAMES", "load_nist_strd", "agreeing_digits"]
+
+
+_DIABETES_FEATURES = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
+
+
+def _sklearn_csv(filename: str, *, delimiter: str | None) -> onp.ndarray:
+    """Read one of the data files bundled with scikit-learn (``sklearn/datasets/data/``).
+
+    The file is located without importing scikit-learn, whose import takes a second or two
+    that a chapter would otherwise pay; the numbers are those scikit-learn's own loaders read
+    (``tests/test_datasets.py`` compares them)."""
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("jaccourse.datasets: scikit-learn is needed for its bundled "
+                                  "data files: pip install scikit-learn")
+    path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data" / filename
+    return onp.loadtxt(path, delimiter=delimiter, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -69,11 +88,9 @@ def load_diabetes(*, standardize: bool = True) -> RegressionData:
     """
     if not isinstance(standardize, bool):
         raise TypeError(f"load_diabetes: standardize must be True or False, got {describe(standardize)}")
-    from sklearn.datasets import load_diabetes as _sk_load  # local: sklearn is slow to import
-
-    bunch = _sk_load(scaled=True)
-    X = onp.asarray(bunch.data, dtype=float)
-    y = onp.asarray(bunch.target, dtype=float)
+    X = _sklearn_csv("diabetes_data_raw.csv.gz", delimiter=None)
+    y = _sklearn_csv("diabetes_target.csv.gz", delimiter=None)
+    X = (X - X.mean(axis=0)) / X.std(axis=0) / onp.sqrt(X.shape[0])   # scikit-learn's scaling
     how = "as shipped by scikit-learn"
     if standardize:
         X = (X - X.mean(axis=0)) / X.std(axis=0)
@@ -81,7 +98,7 @@ def load_diabetes(*, standardize: bool = True) -> RegressionData:
         how = "every column of X and the target y standardised to mean 0, standard deviation 1"
     description = ("Diabetes data (Efron et al. 2004, 'Least angle regression', Annals of "
                    "Statistics 32(2)), bundled with scikit-learn; " + how + ".")
-    return RegressionData(X=X, y=y, feature_names=tuple(bunch.feature_names), description=description)
+    return RegressionData(X=X, y=y, feature_names=_DIABETES_FEATURES, description=description)
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,11 +216,9 @@ def load_digits(*, test_size: float = 0.2, rng: onp.random.Generator | int | Non
     gen = as_rng(func, rng)
     if not isinstance(scale, bool):
         raise TypeError(f"{func}: scale must be True or False, got {describe(scale)}")
-    from sklearn.datasets import load_digits as _sk_load  # local: sklearn is slow to import
-
-    bunch = _sk_load()
-    pixels = onp.asarray(bunch.data, dtype=float)
-    labels = onp.asarray(bunch.target, dtype=int)
+    table = _sklearn_csv("digits.csv.gz", delimiter=",")
+    pixels = table[:, :-1]
+    labels = table[:, -1].astype(int)
     test_parts = []
     for k in range(10):
         members = onp.flatnonzero(labels == k)

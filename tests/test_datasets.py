@@ -310,3 +310,72 @@ def test_agreeing_digits_uses_the_absolute_error_for_a_zero_certified_value():
 def test_agreeing_digits_refuses_bad_input_clearly(estimate, certified, kwargs, error, match):
     with pytest.raises(error, match=match):
         agreeing_digits(estimate, certified, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# load_digits
+# --------------------------------------------------------------------------------------------
+
+
+def test_digits_split_partitions_scikit_learns_images():
+    from sklearn.datasets import load_digits as sk_load
+
+    bunch = sk_load()
+    data = datasets.load_digits()
+    assert isinstance(data, datasets.DigitsData)
+    assert data.X_train.shape == (1438, 64) and data.X_test.shape == (359, 64)
+    both = onp.concatenate([data.train_index, data.test_index])
+    onp.testing.assert_array_equal(onp.sort(both), onp.arange(1797))     # disjoint, complete
+    onp.testing.assert_array_equal(data.X_train, bunch.data[data.train_index] / 16.0)
+    onp.testing.assert_array_equal(data.X_test, bunch.data[data.test_index] / 16.0)
+    onp.testing.assert_array_equal(data.y_train, bunch.target[data.train_index])
+    onp.testing.assert_array_equal(data.y_test, bunch.target[data.test_index])
+    onp.testing.assert_array_equal(data.images_test, bunch.images[data.test_index] / 16.0)
+    assert data.images_train.shape == (1438, 8, 8) and data.n_classes == 10
+    assert data.X_train.min() == 0.0 and data.X_train.max() == 1.0
+    assert data.y_train.dtype.kind == "i" and "divided by 16" in data.description
+
+
+@pytest.mark.parametrize("test_size", [0.1, 0.2, 0.5])
+def test_digits_split_is_stratified(test_size):
+    data = datasets.load_digits(test_size=test_size, rng=3)
+    total = onp.bincount(onp.concatenate([data.y_train, data.y_test]), minlength=10)
+    held_out = onp.bincount(data.y_test, minlength=10)
+    assert onp.all(onp.abs(held_out - test_size * total) <= 0.5)
+
+
+def test_digits_split_is_seeded():
+    a, b = datasets.load_digits(rng=7), datasets.load_digits(rng=7)
+    onp.testing.assert_array_equal(a.test_index, b.test_index)
+    c = datasets.load_digits(rng=onp.random.default_rng(7))
+    onp.testing.assert_array_equal(a.test_index, c.test_index)
+    assert not onp.array_equal(a.test_index, datasets.load_digits(rng=8).test_index)
+    onp.testing.assert_array_equal(datasets.load_digits().test_index,
+                                   datasets.load_digits(rng=0).test_index)
+
+
+def test_digits_unscaled_and_read_only():
+    raw = datasets.load_digits(scale=False)
+    assert raw.X_train.max() == 16.0 and "unscaled" in raw.description
+    onp.testing.assert_array_equal(raw.X_test / 16.0, datasets.load_digits().X_test)
+    with pytest.raises(ValueError):
+        raw.X_train[0, 0] = 1.0
+    with pytest.raises(ValueError):
+        raw.y_test[0] = 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        raw.X_train = None
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"test_size": 0.0}, ValueError, r"^load_digits: test_size must be a fraction in \(0, 1\), got 0.0"),
+    ({"test_size": 1.0}, ValueError, r"^load_digits: test_size must be a fraction in \(0, 1\)"),
+    ({"test_size": -0.2}, ValueError, r"^load_digits: test_size must be a fraction"),
+    ({"test_size": onp.nan}, ValueError, r"^load_digits: test_size must be finite"),
+    ({"test_size": "0.2"}, TypeError, r"^load_digits: test_size must be a real number"),
+    ({"test_size": 0.001}, ValueError, r"^load_digits: test_size = 0.001 leaves class 0"),
+    ({"rng": "seed"}, TypeError, r"^load_digits: rng must be a numpy.random.Generator"),
+    ({"scale": 1}, TypeError, r"^load_digits: scale must be True or False"),
+])
+def test_digits_bad_input_is_refused_clearly(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        datasets.load_digits(**kwargs)
