@@ -16,29 +16,35 @@ One module per idea; the chapters import from them:
 - :mod:`jaccourse.datasets`: real data sets, loaded offline.
 - :mod:`jaccourse.multiobjective`: the Jacobian of several objectives, conflicts between
   their gradients, weighted sums and Pareto fronts.
+- :mod:`jaccourse.nn`: activations with their Jacobians and VJPs, dense layers, MLPs with
+  hand-written backpropagation, initialisers, losses, training.
+- :mod:`jaccourse.robustness`: input sensitivity, FGSM adversarial examples, spectral norms.
 - :mod:`jaccourse.problems`: classic test problems (Rosenbrock; the Moré-Garbow-Hillstrom
   least-squares set).
 - :mod:`jaccourse.plotting`: the course's figure style and figure helpers (not re-exported
   here, so importing the package does not import matplotlib).
+- :mod:`jaccourse.glue`: the chapters' ``glue`` (myst-nb's protocol, light; not re-exported).
 
 The public names of the computing modules are re-exported here, e.g.
 ``from jaccourse import jacobian``.
 """
 
-from jaccourse import (convergence, datasets, derivatives, geometry, integrals, multiobjective,
-                       optim, problems, transforms)
+from jaccourse import (convergence, datasets, derivatives, geometry, integrals, multiobjective, nn,
+                       optim, problems, robustness, transforms)
 from jaccourse.convergence import *  # noqa: F401,F403
 from jaccourse.datasets import *  # noqa: F401,F403
 from jaccourse.derivatives import *  # noqa: F401,F403
 from jaccourse.geometry import *  # noqa: F401,F403
 from jaccourse.integrals import *  # noqa: F401,F403
 from jaccourse.multiobjective import *  # noqa: F401,F403
+from jaccourse.nn import *  # noqa: F401,F403
 from jaccourse.optim import *  # noqa: F401,F403
 from jaccourse.problems import *  # noqa: F401,F403
+from jaccourse.robustness import *  # noqa: F401,F403
 from jaccourse.transforms import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
 __all__ = [*derivatives.__all__, *transforms.__all__, *integrals.__all__, *geometry.__all__,
            *convergence.__all__, *optim.__all__, *datasets.__all__, *problems.__all__,
-           *multiobjective.__all__]
+           *multiobjective.__all__, *nn.__all__, *robustness.__all__]

@@ -10,8 +10,8 @@ import pytest
 import jaccourse
 
 COMPUTING = ["derivatives", "transforms", "integrals", "geometry", "convergence", "optim",
-             "datasets", "problems", "multiobjective"]
-MODULES = [*COMPUTING, "plotting"]
+             "datasets", "problems", "multiobjective", "nn", "robustness"]
+MODULES = [*COMPUTING, "plotting", "glue"]
 
 
 def test_package_reexports_every_public_name_of_the_computing_modules():
