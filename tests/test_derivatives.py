@@ -16,6 +16,7 @@ import autograd.numpy as np
 import numpy as onp
 import pytest
 import scipy.differentiate
+import scipy.sparse
 from autograd.test_util import check_grads
 from autograd.tracer import getval
 from hypothesis import given, settings
@@ -26,13 +27,18 @@ from jaccourse.derivatives import (
     JacobianCheck,
     Linearization,
     check_jacobian,
+    color_columns,
     gradient,
     hessian,
+    hutchinson_trace,
+    hvp,
     jacobian,
     jacobian_determinant,
     jacobian_fd,
+    jacobian_trace,
     jvp,
     linearize,
+    sparse_jacobian,
     vjp,
 )
 
@@ -651,3 +657,454 @@ def test_results_are_plain_float_arrays():
         assert_plain_float(a, shape)
     assert type(jacobian_determinant(polar, x)) is float
     assert type(check_jacobian(VEC, x).max_abs_error) is float
+
+
+# ------------------------------------------------------------------------------------------
+# Hessian-vector products (chapter open-problems)
+# ------------------------------------------------------------------------------------------
+
+def wavy(x):
+    """A scalar test function whose Hessian is dense and has no special structure."""
+    return np.sum(np.sin(x) * np.roll(x, 1)) + np.log(1.0 + np.sum(x ** 2)) ** 2
+
+
+def counting(f):
+    """``f`` with a counter of its evaluations: ``(counted_f, calls)``."""
+    calls = []
+
+    def counted(x):
+        calls.append(1)
+        return f(x)
+
+    return counted, calls
+
+
+@FAST
+@given(x=small_vectors(4), v=small_vectors(4, -3.0, 3.0))
+def test_hvp_is_the_hessian_times_v_and_the_derivative_of_the_gradient(x, v):
+    Hv = hvp(wavy, x, v)
+    assert_plain_float(Hv, (4,))
+    H = hessian(wavy, x)
+    scale = onp.abs(H).max() * onp.abs(v).max() + 1.0
+    onp.testing.assert_allclose(Hv, H @ v, rtol=1e-11, atol=1e-12 * scale)
+    # an oracle that knows nothing of second-order AD: central differences of the gradient
+    h = 1e-5
+    fd = (gradient(wavy, x + h * v) - gradient(wavy, x - h * v)) / (2 * h)
+    onp.testing.assert_allclose(Hv, fd, rtol=1e-6, atol=1e-6 * scale)
+
+
+def test_hvp_closed_forms():
+    x = onp.array([-1.2, 1.0])
+    for v in ([1.0, 0.0], [0.0, 1.0], [0.3, -2.0]):
+        onp.testing.assert_allclose(hvp(rosenbrock, x, v), rosenbrock_hessian(x) @ v,
+                                    rtol=1e-14, atol=1e-12)
+    A = onp.random.default_rng(3).standard_normal((5, 5))
+    v = onp.arange(5.0) - 2.0          # f = x^T A x / 2 has H = (A + A^T) / 2 everywhere
+    onp.testing.assert_allclose(hvp(lambda x: 0.5 * np.dot(x, np.dot(A, x)), onp.ones(5), v),
+                                0.5 * (A + A.T) @ v, rtol=1e-13, atol=1e-14)
+
+
+def test_hvp_never_forms_the_hessian():
+    """One evaluation of f (the hessian needs n + 1), and n = 100,000 is no problem."""
+    counted, calls = counting(wavy)
+    hvp(counted, onp.linspace(-1.0, 1.0, 30), onp.ones(30))
+    assert len(calls) == 1
+    n = 100_000
+    x = onp.linspace(-1.0, 1.0, n)
+    v = onp.cos(onp.arange(n))
+    onp.testing.assert_allclose(hvp(lambda z: np.sum(z ** 4), x, v), 12.0 * x ** 2 * v,
+                                rtol=1e-14)
+
+
+def test_hvp_falls_back_to_reverse_over_reverse_without_a_forward_rule():
+    f = lambda x: np.sum(np.sin(x) * x.astype(float) ** 2)  # noqa: E731  astype: no JVP rule
+    x, v = onp.array([0.3, -1.2, 0.8]), onp.array([1.0, 2.0, -1.0])
+    onp.testing.assert_allclose(hvp(f, x, v), hessian(f, x) @ v, rtol=1e-13, atol=1e-14)
+
+
+def test_hvp_of_constant_and_linear_functions_is_zero():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for f in (lambda x: 3.0, lambda x: np.sum(x), lambda x: np.dot(onp.arange(3.0), x)):
+            Hv = hvp(f, X3, [1.0, -1.0, 2.0])
+            assert_plain_float(Hv, (3,))
+            assert not onp.any(Hv)
+
+
+# ------------------------------------------------------------------------------------------
+# column colouring and sparse Jacobians (Curtis-Powell-Reid)
+# ------------------------------------------------------------------------------------------
+
+def banded(n, lower, upper, m=None):
+    """The (m, n) boolean pattern with `lower` diagonals below the main one, `upper` above."""
+    m = n if m is None else m
+    d = onp.subtract.outer(onp.arange(m), onp.arange(n))      # row - column
+    return (d <= lower) & (d >= -upper)
+
+
+def assert_valid_colouring(S, colors):
+    S = onp.asarray(S, dtype=bool)
+    assert colors.shape == (S.shape[1],) and colors.dtype.kind == "i"
+    for c in range(colors.max() + 1 if colors.size else 0):
+        assert S[:, colors == c].sum(axis=1).max(initial=0) <= 1, f"colour {c} shares a row"
+
+
+@pytest.mark.parametrize("n", [3, 4, 10, 1000])
+def test_tridiagonal_patterns_need_three_colours(n):
+    colors = color_columns(banded(n, 1, 1))
+    assert colors.max() + 1 == 3
+    onp.testing.assert_array_equal(colors, onp.arange(n) % 3)
+    assert_valid_colouring(banded(n, 1, 1), colors)
+
+
+@pytest.mark.parametrize("lower,upper", [(0, 0), (1, 0), (0, 1), (2, 2), (1, 3), (4, 0), (3, 5)])
+@pytest.mark.parametrize("n", [12, 200])
+def test_banded_patterns_need_bandwidth_plus_one_colours(lower, upper, n):
+    S = banded(n, lower, upper)
+    colors = color_columns(S)
+    assert colors.max() + 1 == lower + upper + 1    # optimal: a full row has this many nonzeros
+    assert_valid_colouring(S, colors)
+    assert color_columns(banded(3, lower, upper)).max() + 1 == min(3, lower + upper + 1)
+
+
+def test_arrow_block_and_empty_patterns():
+    n = 7
+    arrow = onp.eye(n, dtype=bool)
+    arrow[-1, :] = arrow[:, -1] = True
+    onp.testing.assert_array_equal(color_columns(arrow), onp.arange(n))    # no compression
+    onp.testing.assert_array_equal(color_columns(arrow[:-1]), [0] * (n - 1) + [1])
+    blocks = scipy.sparse.block_diag([onp.ones((3, 3))] * 4).toarray() > 0
+    onp.testing.assert_array_equal(color_columns(blocks), onp.tile([0, 1, 2], 4))
+    onp.testing.assert_array_equal(color_columns(onp.zeros((2, 4), dtype=bool)), [0, 0, 0, 0])
+    onp.testing.assert_array_equal(color_columns(onp.ones((1, 4), dtype=bool)), [0, 1, 2, 3])
+
+
+@FAST
+@given(S=arrays(onp.bool_, st.tuples(st.integers(1, 12), st.integers(1, 12))))
+def test_colouring_is_valid_and_within_the_greedy_bounds(S):
+    colors = color_columns(S)
+    assert_valid_colouring(S, colors)
+    k = colors.max() + 1
+    conflicts = (S.T.astype(int) @ S.astype(int)) > 0
+    onp.fill_diagonal(conflicts, False)
+    assert S.sum(axis=1).max() <= max(k, 1)                 # a row's columns all conflict
+    assert k <= conflicts.sum(axis=1).max() + 1             # greedy: at most max degree + 1
+    onp.testing.assert_array_equal(color_columns(S), colors)   # deterministic
+    onp.testing.assert_array_equal(color_columns(scipy.sparse.csr_array(S)), colors)
+
+
+def test_colouring_accepts_scipy_sparse_and_zero_one_numbers():
+    n = 9
+    expected = onp.arange(n) % 3
+    for S in (scipy.sparse.diags_array([onp.ones(n - 1), onp.ones(n), onp.ones(n - 1)],
+                                       offsets=[-1, 0, 1]),
+              scipy.sparse.coo_matrix(banded(n, 1, 1)), banded(n, 1, 1).astype(int),
+              banded(n, 1, 1).astype(float).tolist()):
+        onp.testing.assert_array_equal(color_columns(S), expected)
+    # an explicitly stored zero is not part of the pattern
+    S = scipy.sparse.csr_array(onp.eye(3))
+    S.data[1] = 0.0
+    onp.testing.assert_array_equal(color_columns(S + scipy.sparse.csr_array(
+        (onp.ones(1), ([0], [1])), shape=(3, 3))), [0, 1, 0])
+
+
+def bratu(n, a=0.5, b=-0.25):
+    """r_i = (u_{i-1} - 2 u_i + u_{i+1}) / h^2 + u_i^3 - f_i, u_0 = a, u_{n+1} = b: R^n -> R^n.
+
+    Returns the residual and its tridiagonal Jacobian in closed form."""
+    h = 1.0 / (n + 1)
+    source = onp.sin(onp.pi * onp.arange(1, n + 1) * h)
+
+    def residual(u):
+        padded = np.concatenate([np.array([a]), u, np.array([b])])
+        return (padded[:-2] - 2.0 * u + padded[2:]) / h ** 2 + u ** 3 - source
+
+    def jacobian_closed_form(u):
+        return (onp.diag(-2.0 / h ** 2 + 3.0 * u ** 2) + onp.diag(onp.full(n - 1, 1 / h ** 2), 1)
+                + onp.diag(onp.full(n - 1, 1 / h ** 2), -1))
+
+    return residual, jacobian_closed_form
+
+
+def test_sparse_jacobian_of_a_discretised_pde_is_the_dense_one():
+    n = 60
+    residual, closed_form = bratu(n)
+    u = onp.cos(onp.linspace(0.0, 3.0, n))
+    counted, calls = counting(residual)
+    J = sparse_jacobian(counted, u, banded(n, 1, 1))
+    assert len(calls) == 3 + 1                   # three colours, plus the random check
+    assert_plain_float(J, (n, n))
+    onp.testing.assert_allclose(J, jacobian(residual, u), rtol=1e-14, atol=1e-14 * (n + 1) ** 2)
+    onp.testing.assert_allclose(J, closed_form(u), rtol=1e-13, atol=1e-9)
+    calls.clear()
+    C = sparse_jacobian(counted, u, scipy.sparse.diags_array(
+        [onp.ones(n - 1), onp.ones(n), onp.ones(n - 1)], offsets=[-1, 0, 1]), output="csr",
+        check=False)
+    assert len(calls) == 3
+    assert isinstance(C, scipy.sparse.csr_array) and C.shape == (n, n) and C.nnz == 3 * n - 2
+    onp.testing.assert_array_equal(C.toarray(), J)
+
+
+def test_sparse_jacobian_pentadiagonal_arrow_and_block_patterns():
+    n = 20
+    x = onp.linspace(-1.0, 1.0, n)
+
+    def fourth_difference(u):                          # a pentadiagonal Jacobian: 5 colours
+        p = np.concatenate([np.zeros(2), u, np.zeros(2)])
+        return p[:-4] - 4 * p[1:-3] + 6 * u - 4 * p[3:-1] + p[4:] + np.sin(u) * u
+
+    def arrow(u):                                      # a dense last row and last column
+        return np.concatenate([u[:-1] ** 2 * np.exp(u[-1]), np.sum(np.sin(u), keepdims=True)])
+
+    W = onp.random.default_rng(0).standard_normal((n // 4, 4, 4))
+
+    def blocks(u):                                     # four-by-four blocks: 4 colours
+        z = np.reshape(u, (n // 4, 4))
+        return np.ravel(np.tanh(np.einsum("bij,bj->bi", W, z)))
+
+    arrow_pattern = onp.eye(n, dtype=bool)
+    arrow_pattern[-1, :] = arrow_pattern[:, -1] = True
+    block_pattern = scipy.sparse.block_diag([onp.ones((4, 4))] * (n // 4), format="csr")
+    for f, S, k in ((fourth_difference, banded(n, 2, 2), 5), (arrow, arrow_pattern, n),
+                    (blocks, block_pattern, 4)):
+        assert color_columns(S).max() + 1 == k
+        onp.testing.assert_allclose(sparse_jacobian(f, x, S), jacobian(f, x),
+                                    rtol=1e-14, atol=1e-14)
+
+
+@FAST
+@given(A=arrays(onp.float64, (6, 8), elements=st.sampled_from([0.0, 0.0, 0.0, -1.5, 0.5, 2.0])),
+       x=small_vectors(8))
+def test_sparse_jacobian_equals_jacobian_on_random_patterns(A, x):
+    def f(z):                       # J = diag(1 + cos(A z)) A: the pattern of A (or smaller)
+        y = np.dot(A, z)
+        return y + np.sin(y)
+
+    J = sparse_jacobian(f, x, A != 0)
+    onp.testing.assert_allclose(J, jacobian(f, x), rtol=1e-14, atol=1e-14)
+    assert not onp.any(J[A == 0])
+
+
+def test_sparse_jacobian_reuses_a_colouring_and_accepts_a_superset_pattern():
+    n = 30
+    residual, _ = bratu(n)
+    u = onp.linspace(0.0, 1.0, n)
+    dense = jacobian(residual, u)
+    colors = color_columns(banded(n, 1, 1))
+    onp.testing.assert_allclose(sparse_jacobian(residual, u, banded(n, 1, 1), colors=colors),
+                                dense, rtol=1e-14)
+    onp.testing.assert_allclose(sparse_jacobian(residual, u, banded(n, 1, 1),
+                                                colors=onp.arange(n)), dense, rtol=1e-14)
+    counted, calls = counting(residual)          # colours 10, 20, 30 are relabelled 0, 1, 2
+    onp.testing.assert_allclose(sparse_jacobian(counted, u, banded(n, 1, 1), check=False,
+                                                colors=10 * (onp.arange(n) % 3 + 1)),
+                                dense, rtol=1e-14)
+    assert len(calls) == 3
+    onp.testing.assert_allclose(sparse_jacobian(residual, u, banded(n, 3, 2)), dense, rtol=1e-14)
+    # entries of the pattern that vanish at this x are stored zeros of the csr output
+    C = sparse_jacobian(lambda z: z ** 2, onp.array([0.0, 1.0, 2.0]), onp.ones((3, 3), bool),
+                        output="csr")
+    assert C.nnz == 9
+    onp.testing.assert_array_equal(C.toarray(), onp.diag([0.0, 2.0, 4.0]))
+
+
+@pytest.mark.parametrize("wrong", ["lower", "diagonal", "empty", "transposed_arrow"])
+def test_a_wrong_pattern_is_caught_not_silent(wrong):
+    n = 12
+    residual, _ = bratu(n)
+    u = onp.linspace(0.0, 1.0, n)
+    S = {"lower": banded(n, 1, 0), "diagonal": banded(n, 0, 0),
+         "empty": onp.zeros((n, n), dtype=bool), "transposed_arrow": banded(n, 1, 1)}[wrong]
+    f = residual
+    if wrong == "transposed_arrow":      # f has a dense last row, the pattern does not
+        f = lambda z: np.concatenate([residual(z)[:-1], np.sum(z, keepdims=True)])  # noqa: E731
+    with pytest.raises(ValueError, match=r"^sparse_jacobian: f's Jacobian has nonzeros outside "
+                                         r"the sparsity pattern: for a random v, output \d+"):
+        sparse_jacobian(f, u, S)
+    # without the check the answer is silently wrong: that is what the check is for
+    assert not onp.allclose(sparse_jacobian(f, u, S, check=False), jacobian(f, u))
+
+
+def test_sparse_jacobian_plain_numpy_and_missing_forward_rules_are_refused():
+    with pytest.raises(TypeError, match=r"^sparse_jacobian: f mixes plain numpy with autograd"):
+        sparse_jacobian(MIXED_SUM, X3, onp.ones((3, 3), dtype=bool))
+    with pytest.raises(TypeError, match=r"^sparse_jacobian: f mixes plain numpy with autograd"):
+        sparse_jacobian(STRIPPED, X3, onp.eye(3, dtype=bool))
+    with pytest.raises(NotImplementedError, match=r"^sparse_jacobian: autograd has no "
+                                                  r"forward-mode rule .* mode='reverse'"):
+        sparse_jacobian(lambda x: x.astype(float) ** 2, X3, onp.eye(3, dtype=bool))
+    J = sparse_jacobian(lambda x: onp.ones(3), X3, onp.eye(3, dtype=bool))   # constant: zero
+    assert_plain_float(J, (3, 3))
+    assert not onp.any(J)
+
+
+# ------------------------------------------------------------------------------------------
+# traces of Jacobians: exact (n JVPs) and Hutchinson's estimator
+# ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [1, 2, 5, 40])
+def test_jacobian_trace_is_exact(n):
+    f = dense(n, n, seed=n)
+    x = onp.random.default_rng(n).standard_normal(n)
+    counted, calls = counting(f)
+    t = jacobian_trace(counted, x)
+    assert type(t) is float
+    assert len(calls) == n
+    assert t == pytest.approx(onp.trace(jacobian(f, x)), rel=1e-13, abs=1e-14)
+    A = onp.random.default_rng(1).standard_normal((n, n))
+    assert jacobian_trace(lambda z: np.dot(A, z), x) == pytest.approx(onp.trace(A), rel=1e-13,
+                                                                       abs=1e-13)
+
+
+def test_jacobian_trace_special_cases():
+    assert jacobian_trace(lambda x: np.stack([-x[1], x[0]]), [1.0, 2.0]) == 0.0   # rotation
+    assert jacobian_trace(lambda x: onp.ones(3), X3) == 0.0                        # constant
+    f = lambda x: np.sin(x) * x.astype(float)  # noqa: E731   no forward rule: reverse rows
+    assert jacobian_trace(f, X3) == pytest.approx(
+        float(onp.sum(onp.cos(X3) * X3 + onp.sin(X3))), rel=1e-14)
+
+
+def hutchinson_variance(J, noise):
+    """The variance of one probe u^T J u (Rademacher or Gaussian u), in closed form."""
+    A = 0.5 * (J + J.T)
+    off = onp.sum(A ** 2) - onp.sum(onp.diag(A) ** 2)
+    return 2.0 * off + (2.0 * onp.sum(onp.diag(A) ** 2) if noise == "gaussian" else 0.0)
+
+
+@pytest.mark.parametrize("noise", ["rademacher", "gaussian"])
+def test_hutchinson_is_unbiased_with_the_predicted_variance(noise):
+    n = 6
+    A = onp.random.default_rng(5).standard_normal((n, n))
+    f = lambda z: np.dot(A, z) + 0.5 * np.sin(z)  # noqa: E731   cheap: 800 calls below
+    x = onp.linspace(-0.5, 0.5, n)
+    J = jacobian(f, x)
+    exact, var = onp.trace(J), hutchinson_variance(J, noise)
+    rng = onp.random.default_rng(2024)
+    singles = onp.array([hutchinson_trace(f, x, rng=rng, noise=noise) for _ in range(800)])
+    assert abs(singles.mean() - exact) < 4.0 * onp.sqrt(var / singles.size)    # unbiased
+    assert singles.var() == pytest.approx(var, rel=0.25)                        # the formula
+    many = hutchinson_trace(f, x, samples=2000, rng=7, noise=noise)
+    assert abs(many - exact) < 4.0 * onp.sqrt(var / 2000)                       # 1/sqrt(S)
+
+
+def test_hutchinson_is_exact_for_a_diagonal_jacobian_and_reproducible():
+    x = onp.linspace(-1.0, 2.0, 50)
+    for seed in range(5):
+        assert hutchinson_trace(np.tanh, x, rng=seed) == pytest.approx(
+            float(onp.sum(1.0 - onp.tanh(x) ** 2)), rel=1e-14)
+    f = dense(4, 4, seed=1)
+    x = onp.ones(4)
+    assert hutchinson_trace(f, x, samples=3, rng=11) == hutchinson_trace(f, x, samples=3, rng=11)
+    g1, g2 = onp.random.default_rng(11), onp.random.default_rng(11)
+    assert hutchinson_trace(f, x, rng=g1) == hutchinson_trace(f, x, rng=g2)
+    counted, calls = counting(f)
+    hutchinson_trace(counted, x, samples=25, rng=0)
+    assert len(calls) == 1                      # f is recorded once, then 25 reverse passes
+
+
+# ------------------------------------------------------------------------------------------
+# the new functions: plain-numpy trap and bad input
+# ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("f", [PLAIN, MIXED_SUM, STRIPPED], ids=["plain", "mixed_sum", "stripped"])
+@pytest.mark.parametrize("name,call", [
+    ("jacobian_trace", lambda f: jacobian_trace(f, X3)),
+    ("hutchinson_trace", lambda f: hutchinson_trace(f, X3, rng=0)),
+])
+def test_plain_numpy_trap_in_the_open_problems_functions(f, name, call):
+    with pytest.raises(TypeError, match=rf"^{name}: f mixes plain numpy with autograd"):
+        call(f)
+
+
+def test_plain_numpy_trap_in_hvp():
+    for f in (SCALAR_STRIPPED, lambda x: np.sum(onp.dot(A3, x) * np.sin(x))):
+        with pytest.raises(TypeError, match=r"^hvp: f mixes plain numpy with autograd"):
+            hvp(f, X3, [1.0, 0.0, 0.0])
+
+
+TRI4 = banded(4, 1, 1)
+LIN4 = lambda x: np.dot(onp.diag([1.0, 2.0, 3.0, 4.0]), x)  # noqa: E731
+
+BAD_OPEN = [
+    (lambda: hvp(3.0, [1.0], [1.0]), TypeError, r"hvp: f must be a callable"),
+    (lambda: hvp(SCAL, [1.0, 2.0], [1.0]), ValueError, r"hvp: v must have shape \(2,\)"),
+    (lambda: hvp(SCAL, [1.0, 2.0], [onp.inf, 1.0]), ValueError, r"hvp: v must be finite"),
+    (lambda: hvp(SCAL, [onp.nan, 2.0], [1.0, 1.0]), ValueError, r"hvp: x must be finite"),
+    (lambda: hvp(lambda x: x ** 2, [1.0, 2.0], [1.0, 1.0]), ValueError,
+     r"hvp: f must return a scalar, got shape \(2,\)"),
+    (lambda: hvp(lambda x: np.sum(x) * onp.nan, [1.0, 2.0], [1.0, 1.0]), ValueError,
+     r"hvp: f\(x\) must be finite"),
+    # sparsity: shape, dimension, values, type
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), banded(4, 1, 1, m=5)), ValueError,
+     r"sparse_jacobian: sparsity must have one row per output, shape \(4, 4\) for f\(x\) of "
+     r"shape \(4,\), got shape \(5, 4\)"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), banded(5, 1, 1, m=4)), ValueError,
+     r"sparse_jacobian: sparsity must have one column per input, shape \(m, 4\) for x of "
+     r"shape \(4,\), got shape \(4, 5\)"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), onp.ones(4, dtype=bool)), ValueError,
+     r"sparse_jacobian: sparsity must be 2-D of shape \(m, n\), got shape \(4,\)"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), onp.ones((4, 4, 1), dtype=bool)), ValueError,
+     r"sparse_jacobian: sparsity must be 2-D"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), onp.diag([1.0, 2.0, 3.0, 4.0])), ValueError,
+     r"sparse_jacobian: sparsity must be boolean \(True/False or 0/1\), got the value 2.0; "
+     r"pass the pattern of nonzeros, e.g. J != 0"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), scipy.sparse.csr_array(0.5 * TRI4)), ValueError,
+     r"sparse_jacobian: sparsity must be boolean"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), onp.where(TRI4, onp.nan, 0.0)), ValueError,
+     r"sparse_jacobian: sparsity must be boolean"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), [["a"] * 4] * 4), TypeError,
+     r"sparse_jacobian: sparsity must be boolean \(True where the Jacobian may be nonzero"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), LIN4), TypeError,
+     r"sparse_jacobian: sparsity must be a pattern"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), None), TypeError,
+     r"sparse_jacobian: sparsity must be boolean"),
+    (lambda: color_columns(onp.eye(3) * 3.0), ValueError, r"color_columns: sparsity must be "
+                                                          r"boolean"),
+    (lambda: color_columns(onp.ones(3, dtype=bool)), ValueError,
+     r"color_columns: sparsity must be 2-D"),
+    (lambda: color_columns(onp.eye(2) * 1j), TypeError, r"color_columns: sparsity must be "
+                                                        r"boolean .*dtype complex128"),
+    # colors, output, check, f, x
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), TRI4, colors=[0, 1, 0, 1]), ValueError,
+     r"sparse_jacobian: colors is not a valid colouring of the sparsity pattern: columns 0 and 2 "
+     r"share the nonzero row 1 and a colour \(0\)"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), TRI4, colors=[0, 1, 2]), ValueError,
+     r"sparse_jacobian: colors must be an integer array of shape \(4,\)"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), TRI4, colors=[0.0, 1.0, 2.0, 0.0]), TypeError,
+     r"sparse_jacobian: colors must be an integer array"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), TRI4, colors=[0, 1, 2, -1]), ValueError,
+     r"sparse_jacobian: colors must be >= 0, got -1"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), TRI4, output="coo"), ValueError,
+     r"sparse_jacobian: output must be 'dense' or 'csr', got str 'coo'"),
+    (lambda: sparse_jacobian(LIN4, onp.ones(4), TRI4, check="yes"), TypeError,
+     r"sparse_jacobian: check must be True or False"),
+    (lambda: sparse_jacobian(None, onp.ones(4), TRI4), TypeError,
+     r"sparse_jacobian: f must be a callable"),
+    (lambda: sparse_jacobian(LIN4, [[1.0] * 4], TRI4), ValueError,
+     r"sparse_jacobian: x must be a 1-D array"),
+    (lambda: sparse_jacobian(SCAL, onp.ones(4), TRI4[:1]), ValueError,
+     r"sparse_jacobian: f must return a 1-D array of shape \(m,\), got a scalar"),
+    # traces: square Jacobians, samples, rng, noise
+    (lambda: jacobian_trace(VEC, [1.0, 2.0]), ValueError,
+     r"jacobian_trace: f must map R\^n to R\^n \(a square Jacobian\): x has shape \(2,\) but "
+     r"f\(x\) has shape \(3,\)"),
+    (lambda: jacobian_trace(SCAL, [1.0, 2.0]), ValueError,
+     r"jacobian_trace: f must return a 1-D array"),
+    (lambda: hutchinson_trace(VEC, [1.0, 2.0]), ValueError,
+     r"hutchinson_trace: f must map R\^n to R\^n"),
+    (lambda: hutchinson_trace(LIN4, onp.ones(4), samples=0), ValueError,
+     r"hutchinson_trace: samples must be an integer >= 1, got 0"),
+    (lambda: hutchinson_trace(LIN4, onp.ones(4), samples=2.5), TypeError,
+     r"hutchinson_trace: samples must be an integer"),
+    (lambda: hutchinson_trace(LIN4, onp.ones(4), rng="seed"), TypeError,
+     r"hutchinson_trace: rng must be a numpy.random.Generator"),
+    (lambda: hutchinson_trace(LIN4, onp.ones(4), noise="uniform"), ValueError,
+     r"hutchinson_trace: noise must be 'rademacher' or 'gaussian', got str 'uniform'"),
+    (lambda: jacobian_trace(1, [1.0]), TypeError, r"jacobian_trace: f must be a callable"),
+]
+
+
+@pytest.mark.parametrize("call,error,match", BAD_OPEN, ids=[str(i) for i in range(len(BAD_OPEN))])
+def test_bad_input_to_the_open_problems_functions_is_refused_clearly(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
