@@ -75,9 +75,9 @@ class History:
     x : ndarray, shape (k + 1, n)
         ``x0`` and every recorded iterate (for :func:`sgd`: ``x0`` and the iterate after each
         epoch).
-    fun : ndarray, shape (k + 1,)
+    fun : ndarray, shape (k + 1,) or (k + 1, m)
         The objective at each row of ``x`` (least squares: the cost ``0.5 |r|^2``; :func:`sgd`:
-        the loss on the whole data set).
+        the loss on the whole data set; Jacobian Descent: the ``m`` objectives, one row each).
     grad_norm : ndarray, shape (k + 1,)
         The Euclidean norm of the gradient at each row of ``x`` (NaN where not computed).
 

@@ -409,7 +409,8 @@ def plot_concept_map(nodes: dict[str, tuple[float, float, str]],
                              facecolor=mpl.colors.to_rgba(colour, 0.15), edgecolor=colour,
                              linewidth=1.5, gid=f"node-{key}")
         ax.add_patch(box)
-        ax.text(x, y, label, ha="center", va="center", fontsize=9, wrap=True)
+        # no wrap=True: labels carry their own line breaks, and wrapping splits $...$ math
+        ax.text(x, y, label, ha="center", va="center", fontsize=9)
     for start, end in edge_list:
         tail, head = _clip_to_boxes(positions[start], positions[end], width / 2 + 0.03,
                                     height / 2 + 0.03)
