@@ -10,7 +10,7 @@ import pytest
 import jaccourse
 
 COMPUTING = ["derivatives", "transforms", "integrals", "geometry", "convergence", "optim",
-             "datasets", "problems", "multiobjective", "nn", "robustness"]
+             "datasets", "problems", "multiobjective", "nn", "robustness", "jenn"]
 MODULES = [*COMPUTING, "plotting", "glue"]
 
 
