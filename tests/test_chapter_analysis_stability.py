@@ -17,7 +17,6 @@ and check them against ``MLP.backprop``, ``jaccourse.robustness.fgsm``,
 
 from __future__ import annotations
 
-import ast
 
 import autograd.numpy as anp
 import jupytext
@@ -25,6 +24,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
+from chapter_code import chapter_sources
 from conftest import ROOT
 from jaccourse.integrals import gauss_legendre
 from jaccourse.nn import MLP, cross_entropy, cross_entropy_gradient, get_activation, relu, tanh
@@ -38,18 +38,11 @@ GAUSSIAN_CELL_MARK = "def predicted_gains"
 def _chapter_code() -> tuple[dict[str, str], str]:
     """The source of each function in FUNCTIONS (the last definition wins: an exercise's
     solution replaces its template) and the whole cell that defines ``predicted_gains``."""
-    nb = jupytext.read(CHAPTER)
-    found, gaussian_cell = {}, None
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        if GAUSSIAN_CELL_MARK in cell.source:
+    found = chapter_sources("analysis-stability", FUNCTIONS)
+    gaussian_cell = None
+    for cell in jupytext.read(CHAPTER).cells:
+        if cell.cell_type == "code" and GAUSSIAN_CELL_MARK in cell.source:
             gaussian_cell = cell.source
-        tree = ast.parse(cell.source)
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name in FUNCTIONS:
-                found[node.name] = ast.get_source_segment(cell.source, node)
-    assert set(found) == set(FUNCTIONS), f"the chapter no longer defines {set(FUNCTIONS) - set(found)}"
     assert gaussian_cell is not None, "the chapter no longer defines predicted_gains"
     return found, gaussian_cell
 

@@ -12,40 +12,23 @@ counts made by hand.
 
 from __future__ import annotations
 
-import ast
 
 import autograd
 import autograd.numpy as anp
-import jupytext
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from chapter_code import chapter_functions
 from jaccourse.nn import MLP, cross_entropy, cross_entropy_gradient
 
-CHAPTER = ROOT / "book" / "backpropagation.md"
 INLINE = ("backprop_by_jacobians", "macs_jacobian_first", "macs_vector_first", "macs_backprop")
 
 
 def _chapter_functions() -> dict:
-    """Execute the chapter's definitions of INLINE (and nothing else) in a fresh namespace."""
-    nb = jupytext.read(CHAPTER)
-    found = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        tree = ast.parse(cell.source)
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name in INLINE:
-                found[node.name] = ast.get_source_segment(cell.source, node)
-    assert set(found) == set(INLINE), f"the chapter no longer defines {set(INLINE) - set(found)}"
-    namespace = {"np": anp, "cross_entropy_gradient": cross_entropy_gradient}
-    for source in found.values():
-        exec(compile(source, str(CHAPTER), "exec"), namespace)
-    return namespace
-
+    """The chapter's definitions of INLINE (and nothing else), in a fresh namespace."""
+    return chapter_functions("backpropagation", INLINE, {"np": anp, "cross_entropy_gradient": cross_entropy_gradient})
 
 FUNCS = _chapter_functions()
 

@@ -14,37 +14,21 @@ and check them against ``jaccourse.multiobjective`` (``project_onto_dual_cone``,
 
 from __future__ import annotations
 
-import ast
 
 import autograd.numpy as anp
-import jupytext
 import numpy as np
 import pytest
 from scipy.optimize import nnls
 
-from conftest import ROOT
+from chapter_code import chapter_functions
 from jaccourse.multiobjective import dualproj, pcgrad, project_onto_dual_cone, upgrad
 
-CHAPTER = ROOT / "book" / "jacobian-descent.md"
 FUNCTIONS = ("project_by_nnls", "upgrad_by_projections")
 
 
 def _chapter_functions() -> dict:
-    """Execute the chapter's definitions of FUNCTIONS (the last definition wins)."""
-    nb = jupytext.read(CHAPTER)
-    sources = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        tree = ast.parse(cell.source)
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name in FUNCTIONS:
-                sources[node.name] = ast.get_source_segment(cell.source, node)
-    assert set(sources) == set(FUNCTIONS), \
-        f"the chapter no longer defines {set(FUNCTIONS) - set(sources)}"
-    namespace = {"np": anp, "nnls": nnls}
-    for name in FUNCTIONS:
-        exec(compile(sources[name], str(CHAPTER), "exec"), namespace)
+    """The chapter's definitions of FUNCTIONS, executed in a fresh namespace."""
+    namespace = chapter_functions("jacobian-descent", FUNCTIONS, {"np": anp, "nnls": nnls})
     return {name: namespace[name] for name in FUNCTIONS}
 
 

@@ -13,39 +13,23 @@ check it against :func:`jaccourse.jenn.forward_partials` (which stores the same 
 
 from __future__ import annotations
 
-import ast
 
 import autograd.numpy as anp
-import jupytext
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from chapter_code import chapter_functions
 from jaccourse.derivatives import jacobian
 from jaccourse.jenn import JENN, forward_partials, sinusoid_grid
 from jaccourse.nn import MLP, get_activation
 
-CHAPTER = ROOT / "book" / "jenn.md"
 INLINE = ("forward_partials_by_hand",)
 
 
 def _chapter_functions() -> dict:
-    """Execute the chapter's definitions of INLINE (and nothing else) in a fresh namespace."""
-    nb = jupytext.read(CHAPTER)
-    found = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        tree = ast.parse(cell.source)
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name in INLINE:
-                found[node.name] = ast.get_source_segment(cell.source, node)
-    assert set(found) == set(INLINE), f"the chapter no longer defines {set(INLINE) - set(found)}"
-    namespace = {"np": anp}
-    for source in found.values():
-        exec(compile(source, str(CHAPTER), "exec"), namespace)
-    return namespace
+    """The chapter's definitions of INLINE (and nothing else), in a fresh namespace."""
+    return chapter_functions("jenn", INLINE, {"np": anp})
 
 
 FUNCS = _chapter_functions()

@@ -10,37 +10,21 @@ sequences whose order and rate are known exactly.
 
 from __future__ import annotations
 
-import ast
 
 import autograd.numpy as anp
-import jupytext
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from chapter_code import chapter_functions
 from jaccourse.derivatives import gradient, hessian
 from jaccourse.optim import newton
 
-CHAPTER = ROOT / "book" / "newton.md"
 INLINE = ("newton_pure", "order_estimates", "tail_rate")
 
 
 def _chapter_functions() -> dict:
-    """Execute the chapter's definitions of INLINE (and nothing else) in a fresh namespace."""
-    nb = jupytext.read(CHAPTER)
-    found = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        tree = ast.parse(cell.source)
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name in INLINE:
-                found[node.name] = ast.get_source_segment(cell.source, node)
-    assert set(found) == set(INLINE), f"the chapter no longer defines {set(INLINE) - set(found)}"
-    namespace = {"np": anp, "gradient": gradient, "hessian": hessian}
-    for source in found.values():
-        exec(compile(source, str(CHAPTER), "exec"), namespace)
-    return namespace
+    """The chapter's definitions of INLINE (and nothing else), in a fresh namespace."""
+    return chapter_functions("newton", INLINE, {"np": anp, "gradient": gradient, "hessian": hessian})
 
 
 FUNCS = _chapter_functions()

@@ -16,53 +16,32 @@ the residuals' Jacobians against their closed forms.
 
 from __future__ import annotations
 
-import ast
 
 import autograd
 import autograd.numpy as anp
-import jupytext
 import numpy as np
 import pytest
 import scipy.integrate
 import scipy.linalg
 import scipy.optimize
 
-from conftest import ROOT
+from chapter_code import chapter_functions
 from jaccourse.derivatives import (color_columns, gradient, hvp, jacobian, jacobian_trace,
                                    sparse_jacobian)
 from jaccourse.nn import MLP
 from jaccourse.robustness import fgsm
 
-CHAPTER = ROOT / "book" / "open-problems.md"
 INLINE = ("conjugate_gradient", "newton_cg", "rk4", "divergence", "augmented",
           "projected_logits", "iterated_fgsm", "bratu", "bratu_2d")
-
-
-def _chapter_sources() -> dict:
-    """The source of the chapter's definitions of INLINE (and nothing else)."""
-    nb = jupytext.read(CHAPTER)
-    found = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        tree = ast.parse(cell.source)
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name in INLINE:
-                found[node.name] = ast.get_source_segment(cell.source, node)
-    assert set(found) == set(INLINE), f"the chapter no longer defines {set(INLINE) - set(found)}"
-    return found
 
 
 def _namespace(**globals_) -> dict:
     """The chapter's functions executed in a fresh namespace holding ``globals_``."""
     namespace = {"np": anp, "autograd": autograd, "gradient": gradient, "hvp": hvp, "fgsm": fgsm,
                  **globals_}
-    for source in SOURCES.values():
-        exec(compile(source, str(CHAPTER), "exec"), namespace)
-    return namespace
+    return chapter_functions("open-problems", INLINE, namespace)
 
 
-SOURCES = _chapter_sources()
 FUNCS = _namespace(p=6, h2=1.0 / 7**2)   # the exercise's grid, smaller
 
 

@@ -10,38 +10,23 @@ widths, including logits of +-1e4 (where the package's softmax must stay finite)
 
 from __future__ import annotations
 
-import ast
 import warnings
 
 import autograd.numpy as anp
-import jupytext
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from chapter_code import chapter_functions
 from jaccourse.nn import softmax
 
-CHAPTER = ROOT / "book" / "sigmoid.md"
 INLINE = ("softmax_vjp_by_hand",)
 
 
 def _chapter_functions() -> dict:
-    """Execute the chapter's definitions of INLINE (and nothing else) in a fresh namespace."""
-    nb = jupytext.read(CHAPTER)
-    found = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        for node in ast.parse(cell.source).body:
-            if isinstance(node, ast.FunctionDef) and node.name in INLINE:
-                found[node.name] = ast.get_source_segment(cell.source, node)
-    assert set(found) == set(INLINE), f"the chapter no longer defines {set(INLINE) - set(found)}"
-    namespace = {"np": anp, "softmax": softmax}
-    for source in found.values():
-        exec(compile(source, str(CHAPTER), "exec"), namespace)
-    return namespace
+    """The chapter's definitions of INLINE (and nothing else), in a fresh namespace."""
+    return chapter_functions("sigmoid", INLINE, {"np": anp, "softmax": softmax})
 
 
 softmax_vjp_by_hand = _chapter_functions()["softmax_vjp_by_hand"]
