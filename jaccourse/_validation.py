@@ -113,3 +113,11 @@ def as_rng(func: str, rng: Any) -> onp.random.Generator:
     raise TypeError(
         f"{func}: rng must be a numpy.random.Generator, an int seed or None, got {describe(rng)}"
     )
+
+
+def read_only(value: Any, dtype: Any = float) -> onp.ndarray:
+    """A copy of ``value`` as an array of ``dtype`` that cannot be written to (for the
+    arrays that frozen result objects hand out). ``dtype=None`` keeps the input's dtype."""
+    arr = onp.array(value, dtype=dtype)
+    arr.setflags(write=False)
+    return arr

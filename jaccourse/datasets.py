@@ -28,7 +28,7 @@ from typing import Any, Callable
 import autograd.numpy as np
 import numpy as onp
 
-from jaccourse._validation import as_real, as_rng, describe
+from jaccourse._validation import as_real, as_rng, describe, read_only
 
 __all__ = ["RegressionData", "load_diabetes", "DigitsData", "load_digits", "NistProblem",
            "NIST_STRD_NAMES", "load_nist_strd", "agreeing_digits"]
@@ -158,12 +158,6 @@ class DigitsData:
         return 10
 
 
-def _read_only_int(a: onp.ndarray) -> onp.ndarray:
-    a = onp.array(a, dtype=int)
-    a.setflags(write=False)
-    return a
-
-
 def load_digits(*, test_size: float = 0.2, rng: onp.random.Generator | int | None = 0,
                 scale: bool = True) -> DigitsData:
     """Handwritten digits (UCI optical recognition data, via scikit-learn), split for training.
@@ -237,12 +231,12 @@ def load_digits(*, test_size: float = 0.2, rng: onp.random.Generator | int | Non
         "values 0..16 " + ("divided by 16 to lie in [0, 1]" if scale else "(unscaled)")
         + f"; stratified split, {train_index.size} training and {test_index.size} test images "
         f"(test_size={test_size:g}).")
-    return DigitsData(X_train=_read_only(pixels[train_index]),
-                      y_train=_read_only_int(labels[train_index]),
-                      X_test=_read_only(pixels[test_index]),
-                      y_test=_read_only_int(labels[test_index]),
-                      train_index=_read_only_int(train_index),
-                      test_index=_read_only_int(test_index), description=description)
+    return DigitsData(X_train=read_only(pixels[train_index]),
+                      y_train=read_only(labels[train_index], int),
+                      X_test=read_only(pixels[test_index]),
+                      y_test=read_only(labels[test_index], int),
+                      train_index=read_only(train_index, int),
+                      test_index=read_only(test_index, int), description=description)
 
 
 # --------------------------------------------------------------------------------------------
@@ -432,12 +426,6 @@ def _parse_nist(name: str, text: str) -> dict[str, Any]:
     }
 
 
-def _read_only(a: onp.ndarray) -> onp.ndarray:
-    a = onp.array(a, dtype=float)
-    a.setflags(write=False)
-    return a
-
-
 def load_nist_strd(name: str) -> NistProblem:
     """A nonlinear regression problem of NIST's Statistical Reference Datasets (StRD).
 
@@ -487,7 +475,7 @@ def load_nist_strd(name: str) -> NistProblem:
     text = (resources.files("jaccourse") / "data" / f"{canonical}.dat").read_text(encoding="ascii")
     parsed = _parse_nist(canonical, text)
     model = _MODELS[canonical][1](canonical)
-    x, y = _read_only(parsed["x"]), _read_only(parsed["y"])
+    x, y = read_only(parsed["x"]), read_only(parsed["y"])
 
     def residual(beta: Any) -> Any:
         return model(beta, x) - y
@@ -497,8 +485,8 @@ def load_nist_strd(name: str) -> NistProblem:
                    "Statistical Reference Datasets, nonlinear regression (public domain).")
     return NistProblem(
         name=canonical, x=x, y=y, model=model, residual=residual, formula=parsed["formula"],
-        starts=(_read_only(parsed["starts"][0]), _read_only(parsed["starts"][1])),
-        certified=_read_only(parsed["certified"]), certified_std=_read_only(parsed["certified_std"]),
+        starts=(read_only(parsed["starts"][0]), read_only(parsed["starts"][1])),
+        certified=read_only(parsed["certified"]), certified_std=read_only(parsed["certified_std"]),
         certified_rss=parsed["certified_rss"], difficulty=parsed["difficulty"],
         description=description,
     )

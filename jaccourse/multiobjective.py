@@ -53,7 +53,7 @@ from scipy.linalg.lapack import dpstrf
 from scipy.optimize import lsq_linear, nnls
 
 from jaccourse._validation import (as_array, as_positive_int, as_real, as_rng, as_vector,
-                                   check_callable, describe)
+                                   check_callable, describe, read_only)
 from jaccourse.derivatives import _jacobian_core
 from jaccourse.optim import History, OptimizeResult
 
@@ -124,12 +124,6 @@ def _as_points(func: str, values: Any) -> onp.ndarray:
     if arr.shape[1] == 0:
         raise ValueError(f"{func}: values must have at least one column (objective), got shape "
                          f"{arr.shape}")
-    return arr
-
-
-def _read_only(arr: onp.ndarray) -> onp.ndarray:
-    arr = onp.array(arr, dtype=arr.dtype)
-    arr.setflags(write=False)
     return arr
 
 
@@ -308,9 +302,9 @@ def gradient_conflicts(J: Any) -> GradientConflicts:
     pairs = tuple((int(i), int(j)) for i in range(m) for j in range(i + 1, m)
                   if gram[i, j] < 0.0)
     return GradientConflicts(
-        inner_products=_read_only(inner),
-        cosines=_read_only(cosines),
-        norms=_read_only(norms),
+        inner_products=read_only(inner, None),
+        cosines=read_only(cosines, None),
+        norms=read_only(norms, None),
         conflicting_pairs=pairs,
         zero_rows=tuple(int(i) for i in onp.flatnonzero(zero)),
     )
@@ -369,7 +363,7 @@ def weighted_sum(F: Callable, weights: Any) -> Callable[[Any], Any]:
         raise ValueError(f"{func}: weights must be >= 0, got {w!r}")
     if not onp.any(w > 0):
         raise ValueError(f"{func}: weights must not all be zero, got {w!r}")
-    w = _read_only(w)
+    w = read_only(w, None)
     m = w.size
 
     def scalarised(x: Any) -> Any:

@@ -52,7 +52,8 @@ import numpy as onp
 from autograd.extend import defvjp, primitive
 from autograd.tracer import Box
 
-from jaccourse._validation import (as_positive_int, as_real, as_rng, check_callable, describe)
+from jaccourse._validation import (as_positive_int, as_real, as_rng, check_callable, describe,
+                                   read_only)
 from jaccourse.optim import OptimizeResult, sgd
 
 __all__ = [
@@ -869,12 +870,6 @@ def _loss(func: str, loss: Any) -> tuple[Callable, Callable]:
 # one dense layer
 # --------------------------------------------------------------------------------------------
 
-def _read_only(a: onp.ndarray) -> onp.ndarray:
-    a = onp.array(a, dtype=float)
-    a.setflags(write=False)
-    return a
-
-
 @dataclass(frozen=True, eq=False)
 class Dense:
     """One dense layer ``x -> sigma(W x + b)``, with its Jacobians.
@@ -917,8 +912,8 @@ class Dense:
         if b.shape != W.shape[:1]:
             raise ValueError(f"{func}: b must have shape ({W.shape[0]},) to match W of shape "
                              f"{W.shape}, got shape {b.shape}")
-        object.__setattr__(self, "W", _read_only(W))
-        object.__setattr__(self, "b", _read_only(b))
+        object.__setattr__(self, "W", read_only(W))
+        object.__setattr__(self, "b", read_only(b))
         object.__setattr__(self, "activation", _activation_arg(func, "activation", self.activation))
 
     def _input(self, func: str, x: Any) -> Any:
@@ -1167,8 +1162,8 @@ class MLP:
                              f"{act.name} (use it as output= instead)")
         self._activation = act
         self._output = _activation_arg(func, "output", output)
-        self._weights = tuple(_read_only(W) for W in weights)
-        self._biases = tuple(_read_only(b) for b in biases)
+        self._weights = tuple(read_only(W) for W in weights)
+        self._biases = tuple(read_only(b) for b in biases)
         self._sizes = (self._weights[0].shape[1],) + tuple(W.shape[0] for W in self._weights)
         shapes = [(W.shape, b.shape) for W, b in zip(self._weights, self._biases)]
         self._slices = []
