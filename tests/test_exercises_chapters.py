@@ -1,0 +1,111 @@
+"""Every chapter's exercises follow the course's conventions (issue: teaching and reading).
+
+Per chapter from ``gaussian-integral`` to ``appendix-extrema``: at least three exercises in
+sphinx-exercise's gated syntax, each followed by a dropdown solution naming it; at least one
+by hand (a solution without an answer cell) and at least one in code (a solution whose one
+answer cell marks the answer with ``# BEGIN SOLUTION``/``# END SOLUTION`` and ends with a
+check of ``jaccourse.exercises`` for that very label, whose reference exists and is of the
+check's kind). Every reference in the package belongs to exactly one checked exercise.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from jaccourse import exercises
+
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+ORDERED = [c["file"].split("/")[-1] for part in TOC["parts"] for c in part["chapters"]]
+CHAPTERS = ORDERED[ORDERED.index("gaussian-integral"):ORDERED.index("appendix-extrema") + 1]
+
+EXERCISE = re.compile(r"^```\{exercise-start\}\n:label: (?P<label>\S+)\n(?:.*\n)*?```\n"
+                      r"(?P<body>(?:.*\n)*?)```\{exercise-end\}\n```\n", re.M)
+SOLUTION = re.compile(r"^```\{solution-start\} (?P<label>\S+)\n(?P<options>(?::.*\n)*)```\n"
+                      r"(?P<body>(?:.*\n)*?)```\{solution-end\}\n```\n", re.M)
+CODE_CELL = re.compile(r"^```\{code-cell\} ipython3\n(?P<source>(?:.*\n)*?)```\n", re.M)
+CHECK = re.compile(r"exercises\.(?P<check>check_\w+)\(\s*\"(?P<label>[^\"]+)\"")
+
+
+def blocks(chapter: str) -> tuple[str, list[re.Match], list[re.Match]]:
+    text = (ROOT / "book" / f"{chapter}.md").read_text()
+    return text, list(EXERCISE.finditer(text)), list(SOLUTION.finditer(text))
+
+
+def answer_cells(solution_body: str) -> list[str]:
+    return [m["source"] for m in CODE_CELL.finditer(solution_body)
+            if "# BEGIN SOLUTION" in m["source"]]
+
+
+def test_the_chapters_with_exercises_are_the_seventeen_from_gaussian_integral_to_the_appendix():
+    assert CHAPTERS[0] == "gaussian-integral" and CHAPTERS[-1] == "appendix-extrema"
+    assert len(CHAPTERS) == 17
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_exercises_are_gated_and_each_is_followed_by_its_dropdown_solution(chapter):
+    text, exs, sols = blocks(chapter)
+    assert not re.search(r"^(`{3,}|:{3,})\{(exercise|solution)\}", text, re.M), \
+        f"{chapter}: use the gated exercise-start/solution-start syntax"
+    assert text.count("{exercise-start}") == len(exs) >= 3, f"{chapter}: fewer than 3 exercises"
+    assert text.count("{solution-start}") == len(sols) == len(exs)
+    for ex, sol in zip(exs, sols):
+        assert sol["label"] == ex["label"], f"{chapter}: solution after {ex['label']} names {sol['label']}"
+        assert sol.start() > ex.end() and not text[ex.end():sol.start()].strip(), \
+            f"{chapter}: the solution of {ex['label']} must follow its exercise directly"
+        assert ":class: dropdown" in sol["options"], f"{chapter}: {ex['label']}'s solution is not a dropdown"
+        assert ex["label"].split("-ex-")[0] and "-ex-" in ex["label"]
+    labels = [ex["label"] for ex in exs]
+    assert len(set(labels)) == len(labels)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_at_least_one_exercise_by_hand_and_one_in_code_with_a_check(chapter):
+    text, exs, sols = blocks(chapter)
+    by_hand = [s["label"] for s in sols if not answer_cells(s["body"])]
+    in_code = [s["label"] for s in sols if answer_cells(s["body"])]
+    assert by_hand, f"{chapter}: no exercise by hand"
+    assert in_code, f"{chapter}: no code exercise with an answer cell"
+    assert re.search(r"^from jaccourse import exercises$", text, re.M), \
+        f"{chapter}: the imports cell must have `from jaccourse import exercises`"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_each_answer_cell_marks_its_answer_and_checks_its_own_label(chapter):
+    _, _, sols = blocks(chapter)
+    for sol in sols:
+        cells = answer_cells(sol["body"])
+        if not cells:
+            continue
+        assert len(cells) == 1, f"{chapter}: {sol['label']} has {len(cells)} answer cells"
+        source = cells[0]
+        lines = [line.strip() for line in source.splitlines()]
+        assert lines.count("# BEGIN SOLUTION") == lines.count("# END SOLUTION") == 1, sol["label"]
+        begin, end = lines.index("# BEGIN SOLUTION"), lines.index("# END SOLUTION")
+        assert begin + 1 < end, f"{sol['label']}: empty answer region"
+        checks = CHECK.findall(source)
+        assert [label for _, label in checks] == [sol["label"]], \
+            f"{chapter}: {sol['label']}'s answer cell must end with one check of its own label"
+        check_name, label = checks[0]
+        assert source.rindex(check_name) > source.index("# END SOLUTION")
+        ref = exercises.reference(label)
+        assert ref.check_name == check_name, f"{label}: reference wants {ref.check_name}"
+
+
+def test_every_reference_belongs_to_exactly_one_checked_exercise():
+    checked = []
+    for chapter in CHAPTERS:
+        _, _, sols = blocks(chapter)
+        checked += [s["label"] for s in sols if answer_cells(s["body"])]
+    registered = [label for label in exercises.exercise_labels() if not label.startswith("demo-")]
+    assert sorted(checked) == sorted(registered)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_check_call_outside_a_solution(chapter):
+    text, _, sols = blocks(chapter)
+    outside = SOLUTION.sub("", text)
+    assert not CHECK.search(outside), f"{chapter}: a check outside a solution block"
