@@ -122,6 +122,8 @@ class DigitsData:
     description : str
         Where the data came from, how they were split and scaled.
 
+    Notes
+    -----
     The properties ``images_train`` and ``images_test`` are the same pixels as arrays of shape
     ``(N, 8, 8)``, for plotting; ``n_classes`` is 10.
 
@@ -191,6 +193,8 @@ def load_digits(*, test_size: float = 0.2, rng: onp.random.Generator | int | Non
         ``X_train`` ``(1438, 64)``, ``y_train``, ``X_test`` ``(359, 64)``, ``y_test`` (with the
         default ``test_size = 0.2``), the indices of the split and a description.
 
+    Notes
+    -----
     See the chapters ``backpropagation`` and ``analysis-stability``.
 
     Examples
@@ -452,6 +456,8 @@ def load_nist_strd(name: str) -> NistProblem:
     -------
     NistProblem
 
+    Notes
+    -----
     See the chapter ``least-squares``.
 
     Examples
@@ -517,6 +523,8 @@ def agreeing_digits(estimate: Any, certified: Any, *, max_digits: float = 11.0) 
     -------
     float
 
+    Notes
+    -----
     See the chapter ``least-squares``.
 
     Examples

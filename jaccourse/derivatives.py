@@ -409,6 +409,8 @@ def jacobian(f: Callable, x: Any, mode: str = "auto") -> onp.ndarray:
         If ``x`` is not a finite 1-D array, ``f`` does not return a finite 1-D array, or
         ``mode`` is unknown.
 
+    Notes
+    -----
     See the chapter ``linear-maps`` (and ``jacobian-determinant``).
 
     Examples
@@ -458,6 +460,8 @@ def jacobian_fd(f: Callable, x: Any, h: float | None = None) -> onp.ndarray:
     -------
     ndarray, shape (m, n)
 
+    Notes
+    -----
     See the chapter ``linear-approximation``.
 
     Examples
@@ -526,6 +530,8 @@ def jacobian_determinant(f: Callable, x: Any, mode: str = "auto") -> float:
     ValueError
         If the Jacobian is not square (the shape is named).
 
+    Notes
+    -----
     See the chapter ``jacobian-determinant``.
 
     Examples
@@ -575,6 +581,8 @@ def gradient(f: Callable, x: Any) -> onp.ndarray:
     ValueError
         If ``f`` returns anything but a scalar (use :func:`jacobian` for vector outputs).
 
+    Notes
+    -----
     See the chapter ``linear-approximation``.
 
     Examples
@@ -605,6 +613,8 @@ def hessian(f: Callable, x: Any) -> onp.ndarray:
     -------
     ndarray, shape (n, n)
 
+    Notes
+    -----
     See the chapter ``linear-approximation``.
 
     Examples
@@ -641,6 +651,8 @@ def jvp(f: Callable, x: Any, v: Any) -> onp.ndarray:
     -------
     ndarray, shape (m,)
 
+    Notes
+    -----
     See the chapter ``linear-maps``.
 
     Examples
@@ -685,6 +697,8 @@ def vjp(f: Callable, x: Any, u: Any) -> onp.ndarray:
     -------
     ndarray, shape (n,)
 
+    Notes
+    -----
     See the chapter ``linear-maps``.
 
     Examples
@@ -787,6 +801,8 @@ def linearize(f: Callable, x0: Any) -> Linearization:
     Linearization
         Fields ``x0`` (n,), ``fx0`` (m,), ``J`` (m, n).
 
+    Notes
+    -----
     See the chapter ``linear-approximation``.
 
     Examples
@@ -865,6 +881,8 @@ def check_jacobian(f: Callable, x: Any, jac: Any = None, *, rtol: float = 1e-5,
     -------
     JacobianCheck
 
+    Notes
+    -----
     See the chapter ``linear-approximation``.
 
     Examples
@@ -996,6 +1014,8 @@ def hvp(f: Callable, x: Any, v: Any) -> onp.ndarray:
     TypeError
         If ``f`` is not callable or mixes plain numpy with autograd.
 
+    Notes
+    -----
     See the chapter ``open-problems`` (and ``newton``).
 
     Examples
@@ -1128,6 +1148,8 @@ def color_columns(sparsity: Any) -> onp.ndarray:
     ValueError
         If it is not 2-D, or has values other than 0/1 (a matrix of values, not a pattern).
 
+    Notes
+    -----
     See the chapter ``open-problems``.
 
     Examples
@@ -1267,6 +1289,8 @@ def sparse_jacobian(f: Callable, x: Any, sparsity: Any, *, colors: Any = None,
     NotImplementedError
         If autograd has no forward-mode rule for an operation of ``f``.
 
+    Notes
+    -----
     See the chapter ``open-problems``.
 
     Examples
@@ -1394,6 +1418,8 @@ def jacobian_trace(f: Callable, x: Any) -> float:
     ValueError
         If ``f(x)`` does not have the shape of ``x`` (the Jacobian must be square).
 
+    Notes
+    -----
     See the chapter ``open-problems`` (and ``jacobian-determinant``).
 
     Examples
@@ -1480,6 +1506,8 @@ def hutchinson_trace(f: Callable, x: Any, *, samples: int = 1, rng: Any = None,
     TypeError
         If ``samples`` is not an integer or ``rng`` not a Generator, int or None.
 
+    Notes
+    -----
     See the chapter ``open-problems``.
 
     Examples

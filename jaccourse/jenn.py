@@ -3,7 +3,7 @@
 When a simulation returns its outputs ``y = f(x)`` together with their partials ``dy/dx`` (an
 adjoint solver gives the gradient of an output for about the price of one more run), each
 sample carries ``1 + n`` numbers per output instead of one. Berguin (2024) trains a
-multilayer perceptron on all of them by adding the Jacobian error to the least-squares loss,
+multilayer perceptron on all of them by adding the Jacobian error to the least-squares loss, ::
 
     L(W, b) = 1/(2N) [ beta  sum_i |y_hat(x_i) - y_i|^2
                      + gamma sum_i |dy_hat/dx(x_i) - dy/dx_i|_F^2
@@ -228,6 +228,8 @@ def forward_partials(weights: Sequence[Any], biases: Sequence[Any], X: Any,
     dYdX : array, shape (N, m, n)
         ``dYdX[i]`` is the Jacobian ``dy/dx`` at ``X[i]``.
 
+    Notes
+    -----
     See the chapter ``jenn``.
 
     Examples
@@ -325,7 +327,7 @@ class JENN:
     """A Jacobian-enhanced neural network (Berguin 2024): an MLP fit to values and partials.
 
     The network ``y_hat(x)`` has the hidden layers ``hidden`` with ``activation`` and a linear
-    output layer. :meth:`fit` minimises
+    output layer. :meth:`fit` minimises ::
 
         L = 1/(2N) [ beta sum_i |y_hat(x_i) - y_i|^2 + gamma sum_i |dy_hat/dx(x_i) - dy/dx_i|_F^2
                      + lambda sum_l |W_l|_F^2 ]
@@ -375,6 +377,8 @@ class JENN:
     history_ : jaccourse.optim.History
         The loss ``history_.fun`` after each iteration (for a convergence plot).
 
+    Notes
+    -----
     See the chapter ``jenn``.
 
     Examples
@@ -560,6 +564,8 @@ class JENN:
         JENN
             ``self``, trained: see the attributes in the class docstring.
 
+        Notes
+        -----
         See the chapter ``jenn``.
 
         Examples
@@ -737,6 +743,8 @@ def r2_score(y_true: Any, y_pred: Any, *, per_output: bool = False) -> float | o
     y_true, y_pred : array, shape (N,) or (N, ...)
         Same shape, at least two samples.
 
+    Notes
+    -----
     See the chapter ``jenn``.
 
     Examples

@@ -157,6 +157,8 @@ def objective_jacobian(F: Callable, x: Any) -> onp.ndarray:
     ValueError
         If ``x`` is not a finite 1-D array, or ``F(x)`` is not a finite 1-D array.
 
+    Notes
+    -----
     See the chapter ``multi-objective``.
 
     Examples
@@ -258,6 +260,8 @@ def gradient_conflicts(J: Any) -> GradientConflicts:
         If ``J`` is not 2-D, has no rows or no columns, holds NaN or inf, or is so large that
         ``|g_i|`` or ``g_i . g_j`` overflows.
 
+    Notes
+    -----
     See the chapter ``multi-objective``.
 
     Examples
@@ -344,6 +348,8 @@ def weighted_sum(F: Callable, weights: Any) -> Callable[[Any], Any]:
     ValueError
         If a weight is negative, NaN or inf, all weights are zero, or ``weights`` is not 1-D.
 
+    Notes
+    -----
     See the chapter ``multi-objective``.
 
     Examples
@@ -402,6 +408,8 @@ def dominates(p: Any, q: Any) -> bool:
     -------
     bool
 
+    Notes
+    -----
     See the chapter ``multi-objective``.
 
     Examples
@@ -441,6 +449,8 @@ def pareto_mask(values: Any) -> onp.ndarray:
     ValueError
         If ``values`` is not 2-D, has no columns, or holds NaN or inf.
 
+    Notes
+    -----
     See the chapter ``multi-objective``.
 
     Examples
@@ -480,6 +490,8 @@ def non_dominated(values: Any) -> onp.ndarray:
     ndarray, shape (p, m)
         ``p >= 1`` rows if ``k >= 1``.
 
+    Notes
+    -----
     See the chapter ``multi-objective``.
 
     Examples
@@ -676,6 +688,8 @@ def mean_aggregator(J: Any) -> onp.ndarray:
     TypeError, ValueError
         If ``J`` is not a finite ``(m, n)`` array of numbers with ``m, n >= 1``.
 
+    Notes
+    -----
     See the chapter ``jacobian-descent``.
 
     Examples
@@ -704,6 +718,8 @@ def sum_aggregator(J: Any) -> onp.ndarray:
     -------
     ndarray, shape (n,)
 
+    Notes
+    -----
     See the chapter ``jacobian-descent``.
 
     Examples
@@ -748,6 +764,8 @@ def mgda(J: Any) -> onp.ndarray:
     TypeError, ValueError
         If ``J`` is not a finite ``(m, n)`` array with ``m, n >= 1``, or a row norm overflows.
 
+    Notes
+    -----
     See the chapter ``jacobian-descent``.
 
     Examples
@@ -812,6 +830,8 @@ def pcgrad(J: Any, rng: onp.random.Generator | int | None = None) -> onp.ndarray
         If ``J`` is not a finite ``(m, n)`` array with ``m, n >= 1``, or ``rng`` is not a
         generator, an int or None.
 
+    Notes
+    -----
     See the chapter ``jacobian-descent``.
 
     Examples
@@ -874,6 +894,8 @@ def dualproj(J: Any) -> onp.ndarray:
     -------
     ndarray, shape (n,)
 
+    Notes
+    -----
     See the chapter ``jacobian-descent``.
 
     Examples
@@ -937,6 +959,8 @@ def upgrad(J: Any) -> onp.ndarray:
     TypeError, ValueError
         If ``J`` is not a finite ``(m, n)`` array with ``m, n >= 1``, or a row norm overflows.
 
+    Notes
+    -----
     See the chapter ``jacobian-descent``.
 
     Examples
@@ -1010,6 +1034,8 @@ def project_onto_dual_cone(J: Any, g: Any, *, return_multipliers: bool = False
     lambda : ndarray, shape (m,), only if ``return_multipliers``
         ``lambda >= 0`` with ``d = g + J^T lambda``.
 
+    Notes
+    -----
     See the chapter ``jacobian-descent``.
 
     Examples
@@ -1058,8 +1084,11 @@ AGGREGATORS: Mapping[str, Callable[..., onp.ndarray]] = MappingProxyType({
     "dualproj": dualproj,
     "upgrad": upgrad,
 })
-"""The aggregators by name (a read-only mapping): ``"mean"``, ``"sum"``, ``"mgda"``,
-``"pcgrad"``, ``"dualproj"``, ``"upgrad"``. Each maps ``J (m, n)`` to a direction ``(n,)``."""
+"""The aggregators by name, in a read-only mapping with the keys ``"mean"``, ``"sum"``,
+``"mgda"``, ``"pcgrad"``, ``"dualproj"``, ``"upgrad"``. Each maps ``J (m, n)`` to a direction
+``(n,)``.
+
+:meta hide-value:"""
 
 
 def _resolve_aggregator(func: str, aggregator: Any,
@@ -1106,6 +1135,8 @@ def get_aggregator(aggregator: str | Callable, *,
     TypeError
         If ``aggregator`` is neither a string nor callable.
 
+    Notes
+    -----
     See the chapter ``jacobian-descent``.
 
     Examples
@@ -1189,6 +1220,8 @@ def jacobian_descent(F: Callable, x0: Any, aggregator: str | Callable, *, lr: fl
         non-finite ``F(x0)`` or ``J(x0)``, or outputs of the wrong shape. A run whose iterate,
         objectives or Jacobian become NaN or inf later stops with ``success = False``.
 
+    Notes
+    -----
     See the chapter ``jacobian-descent``.
 
     Examples
@@ -1346,6 +1379,8 @@ def aggregator_properties(aggregator: str | Callable, *, trials: int = 100,
     dict
         ``{"non_conflicting": bool, "linear_under_scaling": bool, "weighted": bool}``.
 
+    Notes
+    -----
     See the chapter ``jacobian-descent``.
 
     Examples

@@ -235,6 +235,8 @@ class Activation:
     doc : str
         The documentation shown by ``help`` for this activation.
 
+    Notes
+    -----
     See the chapters ``sigmoid`` and ``backpropagation``.
 
     Examples
@@ -388,7 +390,7 @@ def _doc(name: str, what: str, formula: str, jac: str, notes: str, value: str, s
     """The docstring of a built-in activation, with its doctest examples."""
     elementwise = second.startswith("derivative")
     derivative = f", ``{name}.derivative(z)`` (shape of ``z``)" if elementwise else ""
-    return (f"""The {what}: ``{formula}``.
+    return (f"""The {what}, ``{formula}``.
 
 {textwrap.fill(f"Its Jacobian is {jac}. {notes}", width=92, initial_indent="    ",
                 subsequent_indent="    ", break_on_hyphens=False)}
@@ -477,6 +479,8 @@ log_softmax = Activation(
              "array([ 0.46211716, -0.46211716])"))
 
 #: Every activation by name (``"linear"`` is an alias of ``"identity"``).
+#:
+#: :meta hide-value:
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a for a in (identity, sigmoid, tanh, relu, softplus, softmax, log_softmax)
 }
@@ -639,7 +643,10 @@ def kaiming_normal(fan_in: int, fan_out: int,
     return as_rng("kaiming_normal", rng).normal(0.0, math.sqrt(2.0 / fan_in), (fan_out, fan_in))
 
 
-#: Every initialiser by name: ``init(fan_in, fan_out, rng) -> W`` of shape ``(fan_out, fan_in)``.
+#: Every initialiser by name, each ``init(fan_in, fan_out, rng) -> W`` of shape
+#: ``(fan_out, fan_in)``.
+#:
+#: :meta hide-value:
 INITIALIZERS: dict[str, Callable[..., onp.ndarray]] = {
     "standard_normal": standard_normal,
     "xavier_uniform": xavier_uniform,
@@ -769,6 +776,8 @@ def cross_entropy(logits: Any, labels: Any) -> Any:
     -------
     float (an autograd value when ``logits`` is traced)
 
+    Notes
+    -----
     See the chapters ``sigmoid`` and ``backpropagation``; the gradient is
     :func:`cross_entropy_gradient`.
 
@@ -881,6 +890,8 @@ class Dense:
     activation : Activation or str
         Stored as an :class:`Activation`.
 
+    Notes
+    -----
     Methods: ``layer(x)`` (``(n,) -> (m,)``, or ``(N, n) -> (N, m)``); :meth:`jacobian` (with
     respect to the input, ``diag(sigma'(z)) W``); :meth:`weight_jacobian` (with respect to
     ``W``); :meth:`vjp` (all three gradients in one backward step).
@@ -1046,6 +1057,8 @@ class Gradients:
     x : ndarray
         ``grad_x Loss`` (the last ``delta``, ``J_0^T delta_1``), shaped like the input.
 
+    Notes
+    -----
     See the chapter ``backpropagation``.
 
     Examples
@@ -1118,6 +1131,8 @@ class MLP:
     ----------
     sizes, activation, output, weights, biases, n_params, layers
 
+    Notes
+    -----
     See the chapters ``backpropagation`` and ``analysis-stability``.
 
     Examples
@@ -1481,6 +1496,8 @@ class MLP:
         Gradients
             ``loss``, ``weights`` and ``biases`` (shaped like the parameters), ``x``.
 
+        Notes
+        -----
         See the chapter ``backpropagation``.
 
         Examples
@@ -1567,6 +1584,8 @@ class TrainingHistory:
     result : OptimizeResult
         What :func:`jaccourse.optim.sgd` returned (``nit``, ``success``, ``message``, ...).
 
+    Notes
+    -----
     See the chapter ``backpropagation``.
 
     Examples
@@ -1669,6 +1688,8 @@ def train(mlp: MLP, X: Any, y: Any, *, lr: float, batch_size: int, epochs: int,
         The trained network and its learning curves. If SGD met a NaN or infinity it stops
         there; ``history.result.success`` is then False and its message says where.
 
+    Notes
+    -----
     See the chapter ``backpropagation``.
 
     Examples

@@ -323,6 +323,8 @@ def gradient_descent(fun: Callable, x0: Any, *, lr: float, steps: int,
         ``history`` holds every iterate. A NaN or infinity stops the run with
         ``success=False`` and the step where it happened in ``message``.
 
+    Notes
+    -----
     See the chapter ``gradient-descent``.
 
     Examples
@@ -366,6 +368,8 @@ def momentum(fun: Callable, x0: Any, *, lr: float, steps: int, beta: float = 0.9
         ``nesterov=True`` each step costs one evaluation at the look-ahead point and one at
         the new iterate (for its history value and the stopping test).
 
+    Notes
+    -----
     See the chapter ``gradient-descent``.
 
     Examples
@@ -430,6 +434,8 @@ def adam(fun: Callable, x0: Any, *, lr: float = 1e-3, beta1: float = 0.9,
     -------
     OptimizeResult
 
+    Notes
+    -----
     See the chapter ``gradient-descent``.
 
     Examples
@@ -529,6 +535,8 @@ def sgd(loss: Callable, x0: Any, data: Any, *, lr: float, batch_size: int, epoch
         whole data set (``fun``); ``nit`` counts parameter updates and ``nfev`` counts every
         call of ``loss`` (mini-batch and whole-data ones alike).
 
+    Notes
+    -----
     See the chapter ``gradient-descent``.
 
     Examples
@@ -662,6 +670,8 @@ def newton(fun: Callable, x0: Any, *, tol: float = 1e-10, max_iter: int = 100,
     OptimizeResult
         ``nhev`` counts Hessian evaluations; ``history.grad_norm`` shows the convergence.
 
+    Notes
+    -----
     See the chapter ``newton``.
 
     Examples
@@ -859,6 +869,8 @@ def gauss_newton(residual: Callable, x0: Any, *, jac: Any = None, tol: float = 1
     OptimizeResult
         ``fun`` is the residual vector at ``x``, ``cost = 0.5 |r|^2``.
 
+    Notes
+    -----
     See the chapter ``least-squares``.
 
     Examples
@@ -943,6 +955,8 @@ def levenberg_marquardt(residual: Callable, x0: Any, *, jac: Any = None, ftol: f
         the accepted iterates and their costs. A trial point whose residual is NaN or infinite
         is rejected (the trust region shrinks); a non-finite Jacobian stops the run.
 
+    Notes
+    -----
     See the chapter ``least-squares``.
 
     Examples
@@ -999,6 +1013,8 @@ def classify_critical_point(f: Callable, x: Any, *, tol: float = 1e-8,
     str
         ``"minimum"``, ``"maximum"``, ``"saddle"`` or ``"inconclusive"``.
 
+    Notes
+    -----
     See the chapter ``appendix-extrema``.
 
     Examples

@@ -76,7 +76,9 @@ STYLE: dict[str, Any] = {
     "image.cmap": "viridis",
     "mathtext.fontset": "cm",
 }
-"""The rcParams set by :func:`use_style`."""
+"""The rcParams set by :func:`use_style`.
+
+:meta hide-value:"""
 
 _HIGHLIGHT = OKABE_ITO[4]  # orange
 _U_LINES, _V_LINES = OKABE_ITO[0], OKABE_ITO[1]

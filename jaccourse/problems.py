@@ -63,6 +63,8 @@ def rosenbrock(x: Any) -> Any:
     -------
     float (or an autograd box when differentiated)
 
+    Notes
+    -----
     See the chapters on optimisation.
 
     Examples
@@ -141,6 +143,8 @@ class LeastSquaresProblem:
     note : str
         Remarks (other minima, digits reported in the paper).
 
+    Notes
+    -----
     The cost used by ``scipy.optimize.least_squares`` and :mod:`jaccourse.optim` is
     ``0.5 |r|^2``: compare it with :attr:`cost_star`.
 
@@ -415,3 +419,7 @@ MGH_PROBLEMS: dict[str, LeastSquaresProblem] = {p.name: p for p in [
     _problem("Watson", _watson, [0.0] * 6, 31, 2.287670053552372e-3,
              "MGH 20 with n = 6 (m = 31). f = 2.28767e-3."),
 ]}
+"""The nineteen Moré-Garbow-Hillstrom problems by name, each a :class:`LeastSquaresProblem`
+with its standard starting point ``x0`` and the minimum ``f_star`` reported in the paper.
+
+:meta hide-value:"""

@@ -84,8 +84,9 @@ def input_sensitivity(model: Any, x: Any, y: Any = None, *,
     ----------
     model : MLP or callable
         * an :class:`~jaccourse.nn.MLP`: without ``y``, its input Jacobian
-          (:meth:`MLP.input_jacobian`); with ``y``, the gradient of each example's ``loss``
-          (``"cross_entropy"`` or ``"mse"``) with respect to its own input, by backprop;
+          (:meth:`MLP.input_jacobian <jaccourse.nn.MLP.input_jacobian>`); with ``y``, the
+          gradient of each example's ``loss`` (``"cross_entropy"`` or ``"mse"``) with respect
+          to its own input, by backprop;
         * a callable ``f(x) -> (m,)`` or scalar, written with ``autograd.numpy`` (without
           ``y``): its Jacobian ``(m, n)`` or gradient ``(n,)`` at a single ``x`` of shape
           ``(n,)``;
@@ -103,6 +104,8 @@ def input_sensitivity(model: Any, x: Any, y: Any = None, *,
     ndarray
         MLP without ``y``: ``(n_L, n_0)`` or ``(N, n_L, n_0)``; with ``y``: the shape of ``x``.
 
+    Notes
+    -----
     See the chapter ``analysis-stability``.
 
     Examples
@@ -169,6 +172,8 @@ def fgsm(loss_fn: Any, x: Any, y: Any, eps: float, *,
     -------
     ndarray, the shape of ``x``
 
+    Notes
+    -----
     See the chapter ``analysis-stability``.
 
     Examples
@@ -224,6 +229,8 @@ class SpectralNorm:
     history : ndarray, shape (nit,)
         ``sigma`` after each iteration (a non-decreasing sequence up to rounding).
 
+    Notes
+    -----
     See the chapter ``analysis-stability``.
 
     Examples
@@ -292,6 +299,8 @@ def spectral_norm(A: Any = None, *, jvp: Callable | None = None, vjp: Callable |
     SpectralNorm
         ``sigma``, the singular vectors ``u`` and ``v``, ``nit``, ``converged``, ``history``.
 
+    Notes
+    -----
     See the chapter ``analysis-stability``.
 
     Examples
@@ -389,6 +398,8 @@ def lipschitz_upper_bound(model: Any, *, activation_lipschitz: float = 1.0) -> f
     -------
     float
 
+    Notes
+    -----
     See the chapter ``analysis-stability``.
 
     Examples

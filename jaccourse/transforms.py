@@ -457,19 +457,25 @@ class CoordinateTransform:
 POLAR = CoordinateTransform(
     "polar", ("r", "theta"), polar, polar_inverse, polar_jacobian, polar_jacobian_determinant
 )
-"""Polar coordinates ``(r, theta) -> (x, y)``, ``det J = r``."""
+"""Polar coordinates ``(r, theta) -> (x, y)``, ``det J = r``.
+
+:meta hide-value:"""
 
 CYLINDRICAL = CoordinateTransform(
     "cylindrical", ("r", "theta", "z"), cylindrical, cylindrical_inverse,
     cylindrical_jacobian, cylindrical_jacobian_determinant,
 )
-"""Cylindrical coordinates ``(r, theta, z) -> (x, y, z)``, ``det J = r``."""
+"""Cylindrical coordinates ``(r, theta, z) -> (x, y, z)``, ``det J = r``.
+
+:meta hide-value:"""
 
 SPHERICAL = CoordinateTransform(
     "spherical", ("r", "phi", "theta"), spherical, spherical_inverse,
     spherical_jacobian, spherical_jacobian_determinant,
 )
-"""Spherical coordinates ``(r, phi, theta) -> (x, y, z)``, ``det J = r^2 sin(phi)``."""
+"""Spherical coordinates ``(r, phi, theta) -> (x, y, z)``, ``det J = r^2 sin(phi)``.
+
+:meta hide-value:"""
 
 
 def linear_transform(A: Any) -> CoordinateTransform:
