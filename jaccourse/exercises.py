@@ -443,6 +443,8 @@ def _call(fn: Callable, point: Any) -> onp.ndarray:
 
 def _show(point: Any) -> str:
     if isinstance(point, onp.ndarray):
+        if point.size > 4:            # a long vector helps nobody read the hint
+            return f"a point with {point.size} coordinates"
         return "(" + ", ".join(f"{v:g}" for v in point) + ")"
     return f"{point:g}"
 
@@ -556,8 +558,8 @@ def _diagnose(kind: str, pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any)
     if any(right):
         wrong_at = [point for point, ok in zip(ref.points, right) if not ok]
         return (f"right at some points but not at others, e.g. wrong at {_show(wrong_at[0])}: "
-                f"a number computed at one point and reused, or a term that vanishes at some "
-                f"points?")
+                f"a term that vanishes or cancels at some points, or a value computed at one "
+                f"point and reused?")
     if _all_close(pairs, ref, loosen=1e5):
         return ("close, but not to the tolerance: rounded numbers or a finite-difference "
                 "approximation? Use exact formulas")
