@@ -554,6 +554,11 @@ def _diagnose(kind: str, pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any)
                                     if kind == "jacobian" else "check the order of the rows"),
                            "components": "entry i belongs to variable i"}[what]
                 return f"{what} in the wrong order: {meaning}"
+    if answer0.ndim == 2 and answer0.size > 1:
+        for axis, what, of in ((1, "row", "outputs"), (0, "column", "inputs")):
+            if answer0.shape[1 - axis] > 1 and all(_scaled_slices(a, e, axis, ref) for a, e in pairs):
+                return (f"each {what} is off by its own factor: a missing or extra scaling of "
+                        f"the {of} (a diagonal matrix on the {'left' if axis == 1 else 'right'})?")
     right = [_close(a, e, ref) for a, e in pairs]
     if any(right):
         wrong_at = [point for point, ok in zip(ref.points, right) if not ok]
@@ -563,8 +568,19 @@ def _diagnose(kind: str, pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any)
     if _all_close(pairs, ref, loosen=1e5):
         return ("close, but not to the tolerance: rounded numbers or a finite-difference "
                 "approximation? Use exact formulas")
-    if kind == "value" and answer0.ndim == 0:
+    if answer0.size > 1:
+        shifts = [a - e for a, e in pairs]
+        if all(_close(d, onp.full_like(d, d.flat[0]), ref) for d in shifts) and \
+                all(abs(d.flat[0]) > ref.atol for d in shifts):
+            return ("every entry is off by the same added amount: a missing or extra constant "
+                    "term?")
+    if answer0.ndim == 0 and len(pairs) == 1:
         return f"not the right value (yours is too {'large' if answer0 > expected0 else 'small'})"
+    if answer0.ndim == 0:
+        wrong_at = next(point for point, (a, e) in zip(ref.points, pairs) if not _close(a, e, ref))
+        a, e = next((a, e) for a, e in pairs if not _close(a, e, ref))
+        return (f"not the right value at {_show(wrong_at)} (yours is too "
+                f"{'large' if a > e else 'small'})")
     bad = ~onp.isclose(answer0, expected0, rtol=ref.rtol, atol=ref.atol)
     first = tuple(int(i) for i in onp.argwhere(bad)[0]) if answer0.ndim else ()
     where = f" at {_show(ref.points[0])}" if ref.points[0] is not None else ""
@@ -581,6 +597,17 @@ def _simple_factor(c: float) -> str | None:
             and fraction not in (1, -1)):
         return str(fraction)
     return None
+
+
+def _scaled_slices(a: onp.ndarray, e: onp.ndarray, axis: int, ref: Any) -> bool:
+    """Whether each row (``axis=1``) or column (``axis=0``) of ``a`` is that of ``e`` times its
+    own number, the numbers not all equal."""
+    num = onp.sum(a * e, axis=axis, keepdims=True)
+    den = onp.sum(e * e, axis=axis, keepdims=True)
+    if onp.any(den == 0):
+        return False
+    d = num / den
+    return bool(_close(a, d * e, ref) and not onp.allclose(d, d.flat[0]))
 
 
 def _is_permutation(a: onp.ndarray, e: onp.ndarray, axis: int, ref: Any) -> bool:

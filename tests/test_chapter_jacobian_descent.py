@@ -110,3 +110,19 @@ def test_degenerate_jacobians(J):
         assert np.allclose(project_by_nnls(J, g)[0], project_onto_dual_cone(J, g), rtol=0,
                            atol=1e-12)
     assert np.allclose(upgrad_by_projections(J), upgrad(J), rtol=0, atol=1e-12)
+
+
+def test_pcgrad_three_reference_is_what_the_package_gives():
+    """The reference of the exercise jdc-ex-pcgrad-three is a pair of counts written into the
+    package; it must be what pcgrad and upgrad give on the chapter's 300 random Jacobians, and
+    the counts must not hinge on the tolerance (any tolerance from 1e-13 to 1e-6)."""
+    from jaccourse._exercise_refs.jacobian_descent import PCGRAD_THREE_COUNTS
+    from jaccourse.exercises import check_value
+
+    rng = np.random.default_rng(2026)
+    jacobians_3 = [rng.standard_normal((3, 2)) for _ in range(300)]
+    for tol in (1e-13, 1e-12, 1e-9, 1e-6):
+        counts = [sum(bool(np.any(J3 @ pcgrad(J3, rng=0) < -tol)) for J3 in jacobians_3),
+                  sum(bool(np.any(J3 @ upgrad(J3) < -tol)) for J3 in jacobians_3)]
+        assert counts == PCGRAD_THREE_COUNTS, tol
+    assert check_value("jdc-ex-pcgrad-three", counts).correct

@@ -48,6 +48,7 @@ REFS = {
     "t-ex-wide": JacobianReference(wide, [[0.3, -1.2, 0.7], [1.1, 0.4, -0.5]]),
     "t-ex-grad": GradientReference(f, [[0.0, 0.0], [1.0, 2.0], [3.0, -4.0]]),
     "t-ex-func": FunctionReference(lambda t: anp.array([t, t ** 2, t ** 3]), [0.5, 2.0, -1.5]),
+    "t-ex-scalar-func": FunctionReference(lambda t: t * t, [0.5, 2.0]),
     "t-ex-value": ValueReference(Fraction(-201, 4), factors={"pi": np.pi}),
     "t-ex-vector": ValueReference([1.0, 2.0, 3.0]),
 }
@@ -131,6 +132,9 @@ WRONG_JACOBIANS = [
     ("t-ex-polar", lambda q: polar_jacobian(q) + 1e-5, "close, but not to the tolerance"),
     ("t-ex-polar", lambda q: polar_jacobian(q) * np.array([[1, 1], [1, 0]]), "entries are wrong"),
     ("t-ex-polar", lambda q: polar_jacobian(q) * np.nan, "NaN"),
+    ("t-ex-wide", lambda p: np.diag([2.0, 3.0]) @ wide_jacobian(p), "each row is off by its own factor"),
+    ("t-ex-wide", lambda p: wide_jacobian(p) @ np.diag([1.0, 2.0, 5.0]), "each column is off by its own factor"),
+    ("t-ex-polar", lambda q: polar_jacobian(q) + 0.25, "same added amount"),
     ("t-ex-polar", lambda q: q.undefined_attribute, "raised AttributeError"),
     ("t-ex-polar", lambda q: "a matrix", "must be a number or an array"),
 ]
@@ -193,6 +197,8 @@ def test_check_function_hints():
     assert "sign error" in hint_of(check_function("t-ex-func", lambda t: [-t, -t * t, -t ** 3]))
     assert "right at some points" in hint_of(
         check_function("t-ex-func", lambda t: [t, t * t, t ** 3 if t > 0 else 0.0]))
+    assert "not the right value at 0.5 (yours is too small)" in hint_of(
+        check_function("t-ex-scalar-func", lambda t: t * t - 1))
     assert "off by a constant factor: every entry is the right one times the same number" in \
         hint_of(check_function("t-ex-func", lambda t: np.array([t, t * t, t ** 3]) * 1.234))
 

@@ -1,0 +1,40 @@
+"""Reference answers for the exercises of the chapter ``open-problems``.
+
+- ``op-ex-bratu-jacobian``: the ``(n, n)`` Jacobian of the discretised Bratu residual
+  ``r_i = (u_{i-1} - 2 u_i + u_{i+1}) / h^2 + exp(u_i)``, ``h = 1 / (n + 1)``,
+  ``u_0 = u_{n+1} = 0`` (the chapter's ``bratu`` with ``lam = 1``), at vectors of length 6
+  and 4; the reference is autograd's Jacobian of the residual;
+- ``op-ex-rosenbrock-hessian``: the Hessian of the extended Rosenbrock function
+  ``sum_i 100 (x_{2i} - x_{2i-1}^2)^2 + (1 - x_{2i-1})^2``, i.e. the Jacobian of its
+  gradient, at vectors of length 4 and 6 (autograd's Hessian).
+"""
+
+import autograd.numpy as np
+
+from jaccourse.derivatives import hessian
+from jaccourse.exercises import JacobianReference
+
+
+def _bratu(u):
+    """The Bratu residual with lam = 1 and zero boundary values."""
+    h = 1.0 / (u.size + 1)
+    padded = np.concatenate([np.zeros(1), u, np.zeros(1)])
+    return (padded[:-2] - 2.0 * u + padded[2:]) / h**2 + np.exp(u)
+
+
+def _rosenbrock(x):
+    """The extended Rosenbrock function; x has an even length."""
+    odd, even = x[::2], x[1::2]
+    return np.sum(100.0 * (even - odd**2) ** 2 + (1.0 - odd) ** 2)
+
+
+REFERENCES = {
+    "op-ex-bratu-jacobian": JacobianReference(
+        _bratu, [[0.1, 0.3, 0.5, 0.4, 0.2, 0.05],
+                 [-0.5, 1.0, 0.0, 2.0, -1.2, 0.7],
+                 [0.8, -0.3, 1.5, 0.25]]),
+    "op-ex-rosenbrock-hessian": JacobianReference(
+        jacobian=lambda x: hessian(_rosenbrock, x),
+        points=[[1.2, 0.9, -0.5, 0.3], [0.0, 1.0, 2.0, -1.5, 0.7, 0.4],
+                [-1.1, 1.3, 0.6, 0.2]]),
+}
