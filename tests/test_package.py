@@ -11,7 +11,7 @@ import jaccourse
 
 COMPUTING = ["derivatives", "transforms", "integrals", "geometry", "convergence", "optim",
              "datasets", "problems", "multiobjective", "nn", "robustness", "jenn"]
-MODULES = [*COMPUTING, "plotting", "glue", "timing", "exercises"]
+MODULES = [*COMPUTING, "plotting", "glue", "timing", "exercises", "student_edition"]
 
 
 def test_package_reexports_every_public_name_of_the_computing_modules():
