@@ -123,6 +123,13 @@ def _points(func: str, points: Any) -> list[Any]:
     return out
 
 
+def _close_hint(func: str, hint: Any) -> str | None:
+    if hint is not None and (not isinstance(hint, str) or not hint.strip()):
+        raise TypeError(f"{func}: argument 'close_hint' must be None or a non-empty string, "
+                        f"got {hint!r}")
+    return hint
+
+
 def _tolerances(func: str, rtol: Any, atol: Any) -> tuple[float, float]:
     for name, value in (("rtol", rtol), ("atol", atol)):
         if (isinstance(value, bool) or not isinstance(value, (int, float))
@@ -154,10 +161,12 @@ class _PointReference:
     kind = ""
     check_name = ""
 
-    def __init__(self, func: str, points: Any, factors: Any, rtol: Any, atol: Any) -> None:
+    def __init__(self, func: str, points: Any, factors: Any, rtol: Any, atol: Any,
+                 close_hint: Any = None) -> None:
         self.points = _points(func, points)
         self.factors = _factors(func, factors, of_point=True)
         self.rtol, self.atol = _tolerances(func, rtol, atol)
+        self.close_hint = _close_hint(func, close_hint)
 
     def expected(self, point: Any) -> onp.ndarray:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -180,6 +189,10 @@ class JacobianReference(_PointReference):
         ``{"r": lambda p: p[0]}`` gives "off by the factor r".
     rtol, atol : float
         The tolerance of the comparison (``numpy.allclose``).
+    close_hint : str, optional
+        What to say when an answer is close but not within the tolerance, if this exercise
+        knows the likely cause better than the default ("rounded numbers or a
+        finite-difference approximation?").
 
     Examples
     --------
@@ -194,7 +207,7 @@ class JacobianReference(_PointReference):
 
     def __init__(self, f: Callable | None = None, points: Any = None, *,
                  jacobian: Callable | None = None, factors: Any = None, rtol: float = 1e-8,
-                 atol: float = 1e-10) -> None:
+                 atol: float = 1e-10, close_hint: str | None = None) -> None:
         func = "JacobianReference"
         if (f is None) == (jacobian is None):
             raise ValueError(f"{func}: give exactly one of 'f' (the map) and 'jacobian' (the "
@@ -202,7 +215,7 @@ class JacobianReference(_PointReference):
         for name, value in (("f", f), ("jacobian", jacobian)):
             if value is not None and not callable(value):
                 raise TypeError(f"{func}: argument '{name}' must be a callable, got {value!r}")
-        super().__init__(func, points, factors, rtol, atol)
+        super().__init__(func, points, factors, rtol, atol, close_hint)
         self.f, self._jacobian = f, jacobian
 
     def expected(self, point: Any) -> onp.ndarray:
@@ -223,7 +236,7 @@ class GradientReference(_PointReference):
         The scalar function ``R^n -> R`` (autograd-differentiable).
     points : list
         The points at which the student's function is called and compared.
-    factors, rtol, atol
+    factors, rtol, atol, close_hint
         As in :class:`JacobianReference`.
 
     Examples
@@ -237,11 +250,11 @@ class GradientReference(_PointReference):
     check_name = "check_gradient"
 
     def __init__(self, f: Callable, points: Any, *, factors: Any = None, rtol: float = 1e-8,
-                 atol: float = 1e-10) -> None:
+                 atol: float = 1e-10, close_hint: str | None = None) -> None:
         func = "GradientReference"
         if not callable(f):
             raise TypeError(f"{func}: argument 'f' must be a callable, got {f!r}")
-        super().__init__(func, points, factors, rtol, atol)
+        super().__init__(func, points, factors, rtol, atol, close_hint)
         self.f = f
 
     def expected(self, point: Any) -> onp.ndarray:
@@ -261,7 +274,7 @@ class FunctionReference(_PointReference):
         number or an array) at every point.
     points : list
         The points (numbers or vectors) at which both are called.
-    factors, rtol, atol
+    factors, rtol, atol, close_hint
         As in :class:`JacobianReference`.
 
     Examples
@@ -275,11 +288,11 @@ class FunctionReference(_PointReference):
     check_name = "check_function"
 
     def __init__(self, function: Callable, points: Any, *, factors: Any = None,
-                 rtol: float = 1e-8, atol: float = 1e-10) -> None:
+                 rtol: float = 1e-8, atol: float = 1e-10, close_hint: str | None = None) -> None:
         func = "FunctionReference"
         if not callable(function):
             raise TypeError(f"{func}: argument 'function' must be a callable, got {function!r}")
-        super().__init__(func, points, factors, rtol, atol)
+        super().__init__(func, points, factors, rtol, atol, close_hint)
         self.function = function
 
     def expected(self, point: Any) -> onp.ndarray:
@@ -299,6 +312,8 @@ class ValueReference:
         factor pi".
     rtol, atol : float
         The tolerance of the comparison.
+    close_hint : str, optional
+        As in :class:`JacobianReference`.
 
     Examples
     --------
@@ -310,7 +325,7 @@ class ValueReference:
     check_name = "check_value"
 
     def __init__(self, value: Any, *, factors: Any = None, rtol: float = 1e-8,
-                 atol: float = 1e-10) -> None:
+                 atol: float = 1e-10, close_hint: str | None = None) -> None:
         func = "ValueReference"
         try:
             array = onp.array(float(value) if isinstance(value, Fraction) else value, dtype=float)
@@ -323,6 +338,7 @@ class ValueReference:
         self.factors = {name: (lambda _p, c=float(c): c)
                         for name, c in _factors(func, factors, of_point=False).items()}
         self.rtol, self.atol = _tolerances(func, rtol, atol)
+        self.close_hint = _close_hint(func, close_hint)
         self.points = [None]
 
     def expected(self, point: Any = None) -> onp.ndarray:
@@ -566,8 +582,9 @@ def _diagnose(kind: str, pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any)
                 f"a term that vanishes or cancels at some points, or a value computed at one "
                 f"point and reused?")
     if _all_close(pairs, ref, loosen=1e5):
-        return ("close, but not to the tolerance: rounded numbers or a finite-difference "
-                "approximation? Use exact formulas")
+        return "close, but not to the tolerance: " + (
+            ref.close_hint or "rounded numbers or a finite-difference approximation? Use exact "
+                              "formulas")
     if answer0.size > 1:
         shifts = [a - e for a, e in pairs]
         if all(_close(d, onp.full_like(d, d.flat[0]), ref) for d in shifts) and \

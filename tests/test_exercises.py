@@ -193,6 +193,15 @@ def test_check_value_on_arrays(answer, words):
     assert words in hint_of(check_value("t-ex-vector", answer))
 
 
+def test_a_reference_can_name_the_likely_cause_of_a_near_miss(monkeypatch):
+    monkeypatch.setitem(exercises._REGISTRY, "t-ex-kink", ValueReference(
+        2.0, close_hint="did you split the integral at the kink?"))
+    hint = hint_of(check_value("t-ex-kink", 2.00001))
+    assert hint == "close, but not to the tolerance: did you split the integral at the kink?"
+    with pytest.raises(TypeError, match="ValueReference: argument 'close_hint'"):
+        ValueReference(1.0, close_hint="")
+
+
 def test_check_function_hints():
     assert "sign error" in hint_of(check_function("t-ex-func", lambda t: [-t, -t * t, -t ** 3]))
     assert "right at some points" in hint_of(
