@@ -216,7 +216,12 @@ def test_search_finds_jacobian(open_page):
     visit = open_page("search.html?q=Jacobian")
     try:
         results = visit.page.locator("#search-results ul.search li")
-        results.first.wait_for(state="visible")
+        # Sphinx adds the results one by one; it says "Search finished, found N page(s)" when
+        # the list is complete
+        summary = visit.page.locator("#search-results p.search-summary")
+        summary.filter(has_text="Search finished").wait_for(state="visible")
+        found = int(re.search(r"found (\d+) page", summary.inner_text())[1])
+        assert results.count() == found, (results.count(), found)
         titles = results.locator("a").all_text_contents()
         assert len(titles) >= 5, f"search for Jacobian found only {titles}"
         hrefs = results.locator("a").evaluate_all("links => links.map(a => a.href)")
