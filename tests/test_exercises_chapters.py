@@ -109,3 +109,9 @@ def test_no_check_call_outside_a_solution(chapter):
     text, _, sols = blocks(chapter)
     outside = SOLUTION.sub("", text)
     assert not CHECK.search(outside), f"{chapter}: a check outside a solution block"
+
+
+def test_the_readme_states_the_number_of_exercises():
+    total = sum(len(blocks(chapter)[1]) for chapter in CHAPTERS)
+    stated = re.search(r"exercises \((\d+) in all", (ROOT / "README.md").read_text())
+    assert stated and int(stated[1]) == total, f"README says {stated and stated[1]}, the book has {total}"
