@@ -313,14 +313,24 @@ class _Scaling:
     y_scale: onp.ndarray
 
 
-def _scales(X: onp.ndarray, Y: onp.ndarray, normalize: bool) -> _Scaling:
+def _scales(func: str, X: onp.ndarray, Y: onp.ndarray, normalize: bool) -> _Scaling:
+    """The normalisation of ``X`` and ``Y``; refuses data whose mean or spread overflows."""
     n, m = X.shape[1], Y.shape[1]
     if not normalize:
         return _Scaling(onp.zeros(n), onp.ones(n), onp.zeros(m), onp.ones(m))
-    sx, sy = X.std(axis=0), Y.std(axis=0)
-    sx = onp.where(sx > 0, sx, 1.0)          # a constant column is centred, not scaled
-    sy = onp.where(sy > 0, sy, 1.0)
-    return _Scaling(X.mean(axis=0), sx, Y.mean(axis=0), sy)
+    stats = []
+    for name, data in (("X", X), ("Y", Y)):
+        with onp.errstate(over="ignore", invalid="ignore"):
+            mean, std = data.mean(axis=0), data.std(axis=0)
+        bad = ~(onp.isfinite(mean) & onp.isfinite(std))
+        if bad.any():
+            j = int(onp.flatnonzero(bad)[0])
+            raise ValueError(f"{func}: {name} is too large to normalise: the mean or standard "
+                             f"deviation of its column {j} overflows to inf (|{name}| up to "
+                             f"{onp.abs(data).max():.3g}); rescale {name} before fitting")
+        stats.append((mean, onp.where(std > 0, std, 1.0)))   # a constant column: centred only
+    (mx, sx), (my, sy) = stats
+    return _Scaling(mx, sx, my, sy)
 
 
 class JENN:
@@ -586,9 +596,15 @@ class JENN:
         if self.gamma == 0 or dYdX is None:
             if self.beta == 0:
                 raise ValueError(f"{func}: beta = 0 needs partials to fit, but dYdX is None")
+        self._fitted = False                    # a fit that fails below leaves no stale model
         self.n_inputs_, self.n_outputs_ = X.shape[1], Y.shape[1]
-        self._scaling = _scales(X, Y, self.normalize)
-        Xn, Yn, Tn = self._normalised(X, Y, dYdX)
+        self._scaling = _scales(func, X, Y, self.normalize)
+        with onp.errstate(over="ignore", invalid="ignore"):
+            Xn, Yn, Tn = self._normalised(X, Y, dYdX)
+        for name, arr in (("X", Xn), ("Y", Yn), ("dYdX", Tn)):
+            if arr is not None and not onp.all(onp.isfinite(arr)):
+                raise ValueError(f"{func}: {name} overflows to inf once normalised (dYdX is "
+                                 "scaled by x_scale / y_scale); rescale the data before fitting")
 
         def objective(params: list) -> Any:          # params = [W_1, ..., W_L, b_1, ..., b_L]
             values, partials, reg = self._terms(params, Xn, Yn, Tn)
@@ -615,6 +631,10 @@ class JENN:
                        grad=lambda p: cached(p)[1])
         else:
             res = _lbfgs(value_and_grad, p0, max_iter=max_iter, tol=tol)
+        if not math.isfinite(res.fun):
+            raise ValueError(f"{func}: the loss is not finite after training (it overflows at "
+                             "every step); the data are too large for this network: rescale "
+                             "them or use normalize=True")
         self.result_ = res
         self.history_ = res.history
         params = [onp.array(a) for a in self._unflatten(res.x)]
@@ -629,8 +649,11 @@ class JENN:
     # ---- prediction ------------------------------------------------------------------------
 
     def _check_fitted(self, func: str) -> None:
+        # ValueError, like scikit-learn's NotFittedError (a ValueError too): the model is an
+        # argument in the wrong state for this call, and the caller can fix it by calling fit.
         if not getattr(self, "_fitted", False):
-            raise RuntimeError(f"{func}: the model is not trained yet; call fit(X, Y, dYdX) first")
+            raise ValueError(f"{func}: this JENN is not fitted yet; call fit(X, Y, dYdX) "
+                             "before predicting")
 
     def _inputs(self, func: str, X: Any) -> Any:
         self._check_fitted(func)
@@ -756,6 +779,8 @@ def r2_score(y_true: Any, y_pred: Any, *, per_output: bool = False) -> float | o
     array([1., 0.])
     """
     func = "r2_score"
+    if not isinstance(per_output, (bool, onp.bool_)):
+        raise TypeError(f"{func}: per_output must be True or False, got {describe(per_output)}")
     yt = onp.asarray(_arr(func, "y_true", y_true))
     yp = onp.asarray(_arr(func, "y_pred", y_pred))
     if yt.shape != yp.shape:

@@ -356,13 +356,63 @@ def test_bad_data():
         model.fit(X, Y, lr=-1.0)
     with pytest.raises(ValueError, match="JENN.fit: beta = 0 needs partials"):
         JENN(beta=0.0).fit(X, Y)
-    with pytest.raises(RuntimeError, match="JENN.predict: the model is not trained yet"):
-        model.predict(X)
+    fresh = JENN(hidden=(4,), rng=0)
+    for call, name in ((fresh.predict, "JENN.predict"),
+                       (fresh.predict_jacobian, "JENN.predict_jacobian")):
+        with pytest.raises(ValueError, match=f"{name}: this JENN is not fitted yet; call "
+                                             r"fit\(X, Y, dYdX\) before predicting"):
+            call(X)
+    with pytest.raises(ValueError, match="JENN.loss: this JENN is not fitted yet"):
+        fresh.loss(X, Y)
+    with pytest.raises(ValueError, match="JENN.n_params: this JENN is not fitted yet"):
+        fresh.n_params
     model.fit(X, Y, dYdX, max_iter=2)
     with pytest.raises(ValueError, match=r"JENN.predict_jacobian: X must have shape \(N, 2\)"):
         model.predict_jacobian(np.zeros((3, 3)))
     with pytest.raises(ValueError, match=r"JENN.loss: dYdX must have shape \(9, 1, 2\)"):
         model.loss(X, Y, dYdX[:, :, :1])
+
+
+@pytest.mark.parametrize("which, big", [("X", 1e307), ("Y", 1e307), ("X", 1e200)])
+def test_fit_refuses_data_that_overflow_the_normalisation(which, big):
+    """Numbers near the float limit are finite, but their mean or standard deviation is not
+    (1e307 * 20 and 1e200 ** 2 overflow): the fit must refuse them, not return a model with
+    infinite scales that predicts NaN."""
+    X, Y, dYdX = rastrigin_grid(3)
+    data = {"X": X.copy(), "Y": Y.copy()}
+    data[which][:, 0] = np.where(np.arange(9) % 2 == 0, big, -big)
+    with pytest.raises(ValueError, match=f"JENN.fit: {which} is too large to normalise: the mean "
+                                         f"or standard deviation of its column 0 overflows"):
+        JENN(hidden=(4,), rng=0).fit(data["X"], data["Y"], max_iter=5)
+
+
+def test_fit_refuses_partials_that_overflow_once_normalised():
+    X, Y, dYdX = rastrigin_grid(3)
+    X = X * 1e100                                  # finite scales, but dYdX * x_scale overflows
+    with pytest.raises(ValueError, match="JENN.fit: dYdX overflows to inf once normalised"):
+        JENN(hidden=(4,), rng=0).fit(X, Y, dYdX * 1e250, max_iter=5)
+
+
+def test_failed_fit_leaves_no_stale_model():
+    X, Y, dYdX = rastrigin_grid(3)
+    model = JENN(hidden=(4,), rng=0).fit(X, Y, dYdX, max_iter=3)
+    assert model.predict(X).shape == (9, 1)
+    with pytest.raises(ValueError, match="too large to normalise"):
+        model.fit(X * 1e307 * np.array([1.0, -1.0]), Y, max_iter=3)
+    with pytest.raises(ValueError, match="JENN.predict: this JENN is not fitted yet"):
+        model.predict(X)
+
+
+def test_fit_refuses_a_loss_that_overflows_without_normalisation():
+    X, Y, dYdX = rastrigin_grid(3)
+    with pytest.raises(ValueError, match="JENN.fit: the loss is not finite after training"):
+        JENN(hidden=(4,), normalize=False, rng=0).fit(X, Y * 1e200, max_iter=3)
+
+
+@pytest.mark.parametrize("flag", ["no", 1, None, "True"])
+def test_r2_score_refuses_a_per_output_that_is_not_a_bool(flag):
+    with pytest.raises(TypeError, match="r2_score: per_output must be True or False, got"):
+        r2_score([1.0, 2.0, 3.0], [1.0, 2.0, 4.0], per_output=flag)
 
 
 def test_bad_input_to_helpers():
