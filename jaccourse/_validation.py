@@ -7,12 +7,20 @@ so a student who passes the wrong thing learns which function, which argument an
 
 from __future__ import annotations
 
+import inspect
 import numbers
-from typing import Any, Callable
+import re
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import numpy as onp
 
 __all__: list[str] = []  # private module
+
+#: The largest number of entries of an array a function may build from the sizes it is given
+#: (``10**8`` floats, 800 MB): an absurd size is refused with a ``ValueError`` naming it,
+#: before any memory is allocated, instead of numpy's ``MemoryError`` (or a swapping machine).
+MAX_ENTRIES = 100_000_000
 
 
 def describe(value: Any) -> str:
@@ -27,11 +35,103 @@ def describe(value: Any) -> str:
     return f"{type(value).__name__} {text}"
 
 
-def check_callable(func: str, name: str, value: Any) -> Callable:
-    """Return ``value`` if it is callable, else raise ``TypeError``."""
+def _accepts(value: Callable, nargs: int) -> bool | None:
+    """Whether ``value(*nargs positional arguments)`` binds; ``None`` if it cannot be told
+    (a builtin or ufunc without a signature)."""
+    try:
+        sig = inspect.signature(value)
+    except (TypeError, ValueError):
+        return None
+    try:
+        sig.bind(*range(nargs))
+    except TypeError:
+        return False
+    return True
+
+
+def check_callable(func: str, name: str, value: Any, *, nargs: int | None = None,
+                   call: str | None = None) -> Callable:
+    """Return ``value`` if it is callable, else raise ``TypeError``.
+
+    With ``nargs``, the callable must also accept that many positional arguments (``call``,
+    e.g. ``"f(x)"``, shows the expected call in the message): a function of the wrong arity
+    is refused here, naming ``func`` and ``name``, not by Python's bare message later.
+    """
     if not callable(value):
         raise TypeError(f"{func}: {name} must be a callable, got {describe(value)}")
+    if nargs is not None and _accepts(value, nargs) is False:
+        expected = call or f"{name}({', '.join(['x', 'y', 'z'][:nargs])})"
+        try:
+            sig = str(inspect.signature(value))
+        except (TypeError, ValueError):  # pragma: no cover - _accepts said it has one
+            sig = "(?)"
+        raise TypeError(f"{func}: {name} must accept {nargs} positional argument"
+                        f"{'s' if nargs != 1 else ''}, as in {expected}, got a callable with "
+                        f"signature {sig}")
     return value
+
+
+@contextmanager
+def function_named(func: str, name: str) -> Iterator[None]:
+    """Inside, an error ``"<func>: ... f ..."`` raised by shared machinery that calls the
+    user's function ``f`` is re-raised with ``f`` replaced by ``name``, the parameter's name
+    in ``func`` (``fun``, ``residual``, ``F``, ``model``), so that the message names the
+    argument the user passed."""
+    try:
+        yield
+    except (TypeError, ValueError) as err:
+        text = str(err)
+        prefix = f"{func}:"
+        if name == "f" or not text.startswith(prefix):
+            raise
+        body = re.sub(r"(?<![\w.'`\"])f(?![\w'`\"])", name, text[len(prefix):])
+        if body == text[len(prefix):]:
+            raise
+        raise type(err)(prefix + body).with_traceback(err.__traceback__) from err.__cause__
+
+
+def float_array(func: str, name: str, value: Any, *, what: str = "an array of numbers"
+                ) -> onp.ndarray:
+    """``value`` as a float array, refusing what numpy would silently turn into one: ``None``
+    (numpy makes it NaN), callables, strings, and complex numbers (numpy drops the imaginary
+    part with only a ``ComplexWarning``)."""
+    if value is None:
+        raise TypeError(f"{func}: {name} must be {what}, got None")
+    if callable(value) and not isinstance(value, onp.ndarray):
+        raise TypeError(f"{func}: {name} must be {what}, got {describe(value)}")
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{func}: {name} must be {what}, got {describe(value)}")
+    try:
+        raw = onp.asarray(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{func}: {name} must be {what}, got {describe(value)}") from None
+    if raw.dtype.kind == "c":
+        real = what if "real" in what else what.replace("numbers", "real numbers")
+        raise TypeError(f"{func}: {name} must be {real}, got complex values (dtype "
+                        f"{raw.dtype}); pass the real part, value.real, if that is what you mean")
+    if raw.dtype.kind not in "biuf":
+        try:
+            raw = raw.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{func}: {name} must be {what}, got {describe(value)}") from None
+        if onp.iscomplexobj(raw):  # pragma: no cover - astype(float) never gives complex
+            raise TypeError(f"{func}: {name} must be real")
+    return onp.asarray(raw, dtype=float)
+
+
+def check_entries(func: str, what: str, count: int, *, limit: int = MAX_ENTRIES) -> int:
+    """Refuse, before allocating it, an array of ``count`` entries above ``limit``."""
+    if count > limit:
+        raise ValueError(f"{func}: {what} would need {count:.3g} entries, more than the "
+                         f"{limit:.0e} allowed (about {8 * limit / 2**30:.1f} GB)")
+    return count
+
+
+def as_bool(func: str, name: str, value: Any) -> bool:
+    """Return ``value`` as a bool (Python or numpy booleans only), or raise ``TypeError``."""
+    if isinstance(value, (bool, onp.bool_)):
+        return bool(value)
+    raise TypeError(f"{func}: {name} must be True or False, got {describe(value)}")
 
 
 def as_vector(func: str, name: str, value: Any, *, size: int | None = None,
@@ -40,14 +140,7 @@ def as_vector(func: str, name: str, value: Any, *, size: int | None = None,
 
     ``size`` (if given) is the required length.
     """
-    if callable(value) and not isinstance(value, onp.ndarray):
-        raise TypeError(f"{func}: {name} must be a 1-D array of numbers, got {describe(value)}")
-    try:
-        arr = onp.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{func}: {name} must be a 1-D array of numbers, got {describe(value)}"
-        ) from None
+    arr = float_array(func, name, value, what="a 1-D array of numbers")
     if arr.ndim != 1:
         raise ValueError(
             f"{func}: {name} must be a 1-D array of shape (n,), got shape {arr.shape}"
@@ -65,10 +158,7 @@ def as_vector(func: str, name: str, value: Any, *, size: int | None = None,
 def as_array(func: str, name: str, value: Any, *, ndim: int | None = None,
              last_dim: int | None = None) -> onp.ndarray:
     """Convert ``value`` to a finite float array with the given rank / trailing size."""
-    try:
-        arr = onp.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{func}: {name} must be an array of numbers, got {describe(value)}") from None
+    arr = float_array(func, name, value)
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{func}: {name} must be a {ndim}-D array, got shape {arr.shape}")
     if last_dim is not None and (arr.ndim == 0 or arr.shape[-1] != last_dim):
@@ -80,12 +170,16 @@ def as_array(func: str, name: str, value: Any, *, ndim: int | None = None,
     return arr
 
 
-def as_positive_int(func: str, name: str, value: Any, *, minimum: int = 1) -> int:
-    """Return ``value`` as an int ``>= minimum`` (bools refused), or raise."""
+def as_positive_int(func: str, name: str, value: Any, *, minimum: int = 1,
+                    maximum: int | None = None) -> int:
+    """Return ``value`` as an int ``>= minimum`` (and ``<= maximum`` if given; bools refused),
+    or raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{func}: {name} must be an integer >= {minimum}, got {describe(value)}")
     if value < minimum:
         raise ValueError(f"{func}: {name} must be an integer >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{func}: {name} must be an integer <= {maximum}, got {value}")
     return int(value)
 
 
@@ -108,11 +202,24 @@ def as_rng(func: str, rng: Any) -> onp.random.Generator:
     """Turn ``rng`` (a Generator, an int seed or None) into a Generator."""
     if isinstance(rng, onp.random.Generator):
         return rng
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return onp.random.default_rng(rng)
+    if rng is None:
+        return onp.random.default_rng()
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"{func}: rng must be a numpy.random.Generator, a non-negative int "
+                             f"seed or None, got {rng}")
+        return onp.random.default_rng(int(rng))
     raise TypeError(
         f"{func}: rng must be a numpy.random.Generator, an int seed or None, got {describe(rng)}"
     )
+
+
+def check_rng(func: str, rng: Any) -> Any:
+    """Check ``rng`` as :func:`as_rng` does, and return it unchanged (for a function that
+    hands it on, e.g. to an aggregator it builds, rather than drawing from it now)."""
+    if not isinstance(rng, onp.random.Generator):
+        as_rng(func, rng)
+    return rng
 
 
 def read_only(value: Any, dtype: Any = float) -> onp.ndarray:

@@ -107,6 +107,13 @@ _INDEPENDENT_WARNING = "Output seems independent of input"
 
 _EPS = float(onp.finfo(float).eps)
 
+#: The largest ``samples`` of :func:`hutchinson_trace` (each costs one pass through ``f``).
+_MAX_TRACE_SAMPLES = 1_000_000
+
+#: numpy's floating-point warnings from inside the user's f: silenced, as in optim, because a
+#: non-finite f(x) is refused with a clear error right after and the warning would come first.
+_QUIET = dict(over="ignore", invalid="ignore", divide="ignore")
+
 
 # --------------------------------------------------------------------------------------------
 # private machinery shared by every public function
@@ -124,7 +131,8 @@ def _mixing_error(func: str, detail: str) -> TypeError:
 def _autograd_call(func: str) -> Iterator[None]:
     """Silence autograd's "independent of input" warning (we handle that case ourselves) and
     translate the errors autograd's traced values cause inside ``f`` into a clear message."""
-    with warnings.catch_warnings():
+    # numpy's overflow warnings from inside f are silenced too (see _QUIET)
+    with warnings.catch_warnings(), onp.errstate(**_QUIET):
         warnings.filterwarnings("ignore", message=_INDEPENDENT_WARNING, category=UserWarning)
         try:
             yield
@@ -355,9 +363,9 @@ def _gradient_core(func: str, f: Callable, x: onp.ndarray):
     return float(value), grad, True
 
 
-def _start(func: str, f: Any, x: Any) -> onp.ndarray:
-    check_callable(func, "f", f)
-    return as_vector(func, "x", x)
+def _start(func: str, f: Any, x: Any, xname: str = "x") -> onp.ndarray:
+    check_callable(func, "f", f, nargs=1, call=f"f({xname})")
+    return as_vector(func, xname, x)
 
 
 # --------------------------------------------------------------------------------------------
@@ -481,7 +489,8 @@ def jacobian_fd(f: Callable, x: Any, h: float | None = None) -> onp.ndarray:
         steps = _EPS ** (1 / 3) * onp.maximum(1.0, onp.abs(x))
     else:
         steps = onp.full(x.size, as_real(func, "h", h, positive=True))
-    f0 = _output(func, f(x.copy()), "vector")
+    with onp.errstate(**_QUIET):
+        f0 = _output(func, f(x.copy()), "vector")
     m, n = f0.size, x.size
     J = onp.empty((m, n))
     for j in range(n):
@@ -490,7 +499,8 @@ def jacobian_fd(f: Callable, x: Any, h: float | None = None) -> onp.ndarray:
         xm[j] -= steps[j]
         cols = []
         for point, sign in ((xp, "+"), (xm, "-")):
-            y = _plain(func, f(point), f"f(x {sign} h e_{j})")
+            with onp.errstate(**_QUIET):
+                y = _plain(func, f(point), f"f(x {sign} h e_{j})")
             if y.shape != (m,):
                 raise ValueError(
                     f"{func}: f must return the same shape at every point: f(x) has shape "
@@ -818,7 +828,7 @@ def linearize(f: Callable, x0: Any) -> Linearization:
            [1. , 0. ]])
     """
     func = "linearize"
-    x0 = _start(func, f, x0)
+    x0 = _start(func, f, x0, "x0")
     fx0, J = _jacobian_core(func, f, x0, "auto")
     return Linearization(x0=x0, fx0=fx0, J=J)
 
@@ -906,7 +916,9 @@ def check_jacobian(f: Callable, x: Any, jac: Any = None, *, rtol: float = 1e-5,
     if jac is None:
         candidate_raw, source = _jacobian_core(func, f, x, "auto")[1], "jacobian(f, x)"
     elif callable(jac):
-        candidate_raw, source = jac(x.copy()), "jac(x)"
+        check_callable(func, "jac", jac, nargs=1, call="jac(x)")
+        with onp.errstate(**_QUIET):
+            candidate_raw, source = jac(x.copy()), "jac(x)"
     else:
         candidate_raw, source = jac, "jac"
     try:
@@ -1529,7 +1541,7 @@ def hutchinson_trace(f: Callable, x: Any, *, samples: int = 1, rng: Any = None,
     """
     func = "hutchinson_trace"
     x = _start(func, f, x)
-    samples = as_positive_int(func, "samples", samples)
+    samples = as_positive_int(func, "samples", samples, maximum=_MAX_TRACE_SAMPLES)
     rng = as_rng(func, rng)
     if not isinstance(noise, str) or noise not in _NOISES:
         raise ValueError(

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import numpy as onp
 
-from jaccourse._validation import as_positive_int, as_real, check_callable, describe
+from jaccourse._validation import as_positive_int, as_real, check_callable, describe, float_array
 from jaccourse.transforms import CoordinateTransform
 
 __all__ = [
@@ -71,17 +71,8 @@ def signed_area(polygon: Any) -> float:
     6.0
     """
     func = "signed_area"
-    if callable(polygon) and not isinstance(polygon, onp.ndarray):
-        raise TypeError(f"{func}: polygon must be an array of vertices of shape (k, 2), got {describe(polygon)}")
-    try:
-        raw = onp.asarray(polygon)
-        if raw.dtype.kind == "c":
-            raise TypeError
-        points = onp.asarray(raw, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{func}: polygon must be an array of real vertices of shape (k, 2), got {describe(polygon)}"
-        ) from None
+    points = float_array(func, "polygon", polygon,
+                         what="an array of real vertices of shape (k, 2)")
     if points.ndim != 2 or points.shape[1] != 2:
         raise ValueError(
             f"{func}: polygon must have shape (k, 2), one (x, y) row per vertex, got shape {points.shape}"

@@ -586,7 +586,7 @@ BAD = [
     (lambda: jacobian(VEC, [[1.0, 2.0]]), ValueError, r"jacobian: x must be a 1-D array"),
     (lambda: hessian(SCAL, onp.eye(2)), ValueError, r"hessian: x must be a 1-D array"),
     (lambda: jacobian(VEC, 1.0), ValueError, r"jacobian: x must be a 1-D array .*scalar"),
-    (lambda: linearize(VEC, onp.float64(2.0)), ValueError, r"linearize: x must be a 1-D array"),
+    (lambda: linearize(VEC, onp.float64(2.0)), ValueError, r"linearize: x0 must be a 1-D array"),
     (lambda: jacobian(VEC, []), ValueError, r"jacobian: x must not be empty"),
     (lambda: jacobian(VEC, ["a", "b"]), TypeError, r"jacobian: x must be a 1-D array of numbers"),
     # f's output

@@ -110,7 +110,7 @@ def test_signed_area_bad_input():
         signed_area([["a", "b"], ["c", "d"], ["e", "f"]])
     with pytest.raises(TypeError, match=r"^signed_area: polygon must be an array of real vertices"):
         signed_area(np.array([[0, 0], [1, 0], [0, 1j]]))
-    with pytest.raises(TypeError, match=r"^signed_area: polygon must be an array of vertices"):
+    with pytest.raises(TypeError, match=r"^signed_area: polygon must be an array of real vertices"):
         signed_area(np.sin)
 
 
