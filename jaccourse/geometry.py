@@ -183,7 +183,7 @@ def image_area(transform: CoordinateTransform | Callable[[Any], Any], u0: float,
     -6.0
     """
     func = "image_area"
-    check_callable(func, "transform", transform)
+    check_callable(func, "transform", transform, nargs=1, call="transform(u)")
     if isinstance(transform, CoordinateTransform) and transform.dim != 2:
         raise ValueError(
             f"{func}: transform must be a 2-D map, got {transform.name!r} with {transform.dim} variables"

@@ -128,7 +128,7 @@ def integrate_interval(f: Callable[[onp.ndarray], Any], a: float, b: float, n: i
     0.0
     """
     func = "integrate_interval"
-    check_callable(func, "f", f)
+    check_callable(func, "f", f, nargs=1, call="f(x)")
     a = as_real(func, "a", a)
     b = as_real(func, "b", b)
     n = as_positive_int(func, "n", n)
@@ -267,7 +267,7 @@ def integrate_box(f: Callable[[onp.ndarray], Any], bounds: Sequence[Sequence[flo
     True
     """
     func = "integrate_box"
-    check_callable(func, "f", f)
+    check_callable(func, "f", f, nargs=1, call="f(points)")
     nodes, weights = _tensor_rule(func, bounds, n)
     return float(weights @ _values(func, f, nodes))
 
@@ -396,8 +396,8 @@ def integrate_change_of_variables(f: Callable[[onp.ndarray], Any],
     1.5
     """
     func = "integrate_change_of_variables"
-    check_callable(func, "f", f)
-    check_callable(func, "transform", transform)
+    check_callable(func, "f", f, nargs=1, call="f(points)")
+    check_callable(func, "transform", transform, nargs=1, call="transform(u)")
     if not isinstance(include_jacobian, bool):
         raise TypeError(f"{func}: include_jacobian must be True or False, got {describe(include_jacobian)}")
     nodes, weights = _tensor_rule(func, bounds, n)
@@ -470,7 +470,7 @@ def gaussian_integral_1d(n: int = 64, L: float = 8.0) -> float:
     """
     func = "gaussian_integral_1d"
     L = as_real(func, "L", L, positive=True)
-    n = as_positive_int(func, "n", n)
+    n = as_positive_int(func, "n", n, maximum=MAX_NODES_PER_AXIS)
     return integrate_box(_gauss_1d, [(-L, L)], n)
 
 
@@ -495,7 +495,7 @@ def gaussian_integral_squared_cartesian(n: int = 64, L: float = 8.0) -> float:
     """
     func = "gaussian_integral_squared_cartesian"
     L = as_real(func, "L", L, positive=True)
-    n = as_positive_int(func, "n", n)
+    n = as_positive_int(func, "n", n, maximum=MAX_NODES_PER_AXIS)
     return integrate_box(_gauss_2d, [(-L, L), (-L, L)], n)
 
 
@@ -527,7 +527,7 @@ def gaussian_integral_squared_polar(n: int = 64, R: float = 8.0, *,
     """
     func = "gaussian_integral_squared_polar"
     R = as_real(func, "R", R, positive=True)
-    n = as_positive_int(func, "n", n)
+    n = as_positive_int(func, "n", n, maximum=MAX_NODES_PER_AXIS)
     if not isinstance(include_jacobian, bool):
         raise TypeError(f"{func}: include_jacobian must be True or False, got {describe(include_jacobian)}")
     return integrate_change_of_variables(

@@ -41,8 +41,8 @@ import autograd
 import numpy as onp
 
 from jaccourse._levmar import lm_solve
-from jaccourse._validation import (as_positive_int, as_real, as_rng, as_vector, check_callable,
-                                   describe)
+from jaccourse._validation import (as_bool, as_positive_int, as_real, as_rng, as_vector,
+                                   check_callable, describe, float_array, function_named)
 from jaccourse.derivatives import (_autograd_call, _jacobian_core, _plain, _reverse_pass,
                                    _reverse_trace, _untraced)
 
@@ -173,15 +173,18 @@ def _norm(v: onp.ndarray) -> float:
 # evaluating objectives and their derivatives, with counts
 # --------------------------------------------------------------------------------------------
 
-def _ad_value_and_grad(func: str, f: Callable, x: onp.ndarray) -> tuple[float, onp.ndarray]:
-    """``(f(x), grad f(x))`` by one reverse pass of autograd, with the package's checks.
+def _ad_value_and_grad(func: str, f: Callable, x: onp.ndarray, fname: str = "fun"
+                       ) -> tuple[float, onp.ndarray]:
+    """``(f(x), grad f(x))`` by one reverse pass of autograd, with the package's checks;
+    ``fname`` is the name of ``f``'s parameter in ``func``, for the messages.
 
     Raises ``ValueError`` for a non-scalar output and ``_NonFinite`` for a NaN or infinity."""
-    with _autograd_call(func), onp.errstate(all="ignore"):
+    with function_named(func, fname), _autograd_call(func), onp.errstate(all="ignore"):
         raw, node = _reverse_trace(f, x)
         value = _plain(func, raw, "f(x)")
         if value.ndim != 0:
-            raise ValueError(f"{func}: the objective must return a scalar, got shape {value.shape}")
+            raise ValueError(f"{func}: the objective {fname} must return a scalar, got shape "
+                             f"{value.shape}")
         if not _finite(value):
             raise _NonFinite(f"the objective is {float(value)}")
         if node is None:
@@ -235,9 +238,9 @@ def _first_evaluation(func: str, obj: _Scalar, x0: onp.ndarray) -> tuple[float, 
 
 
 def _check_common(func: str, fun: Any, x0: Any, grad: Any) -> onp.ndarray:
-    check_callable(func, "fun", fun)
+    check_callable(func, "fun", fun, nargs=1, call="fun(x)")
     if grad is not None:
-        check_callable(func, "grad", grad)
+        check_callable(func, "grad", grad, nargs=1, call="grad(x)")
     return as_vector(func, "x0", x0)
 
 
@@ -477,10 +480,7 @@ def _as_data(func: str, data: Any) -> tuple[tuple[onp.ndarray, ...], bool, int]:
     out = []
     for i, a in enumerate(arrays):
         name = "data" if single else f"data[{i}]"
-        try:
-            arr = onp.asarray(a, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"{func}: {name} must be an array of numbers, got {describe(a)}") from None
+        arr = float_array(func, name, a)
         if arr.ndim == 0:
             raise ValueError(f"{func}: {name} must have a leading sample axis, got a scalar")
         if not _finite(arr):
@@ -549,7 +549,7 @@ def sgd(loss: Callable, x0: Any, data: Any, *, lr: float, batch_size: int, epoch
     (60, True)
     """
     func = "sgd"
-    check_callable(func, "loss", loss)
+    check_callable(func, "loss", loss, nargs=2, call="loss(params, batch)")
     x = as_vector(func, "x0", x0)
     arrays, single, n_samples = _as_data(func, data)
     lr = as_real(func, "lr", lr, positive=True)
@@ -590,7 +590,7 @@ def sgd(loss: Callable, x0: Any, data: Any, *, lr: float, batch_size: int, epoch
                 counts["nfev"] += 1
                 counts["njev"] += 1
                 try:
-                    _, g = _ad_value_and_grad(func, lambda p: loss(p, batch), x)
+                    _, g = _ad_value_and_grad(func, lambda p: loss(p, batch), x, "loss")
                 except _NonFinite as err:
                     raise _NonFinite(f"{err} (mini-batch loss) at update {nit + 1}, "
                                      f"epoch {epoch + 1}") from None
@@ -685,11 +685,10 @@ def newton(fun: Callable, x0: Any, *, tol: float = 1e-10, max_iter: int = 100,
     func = "newton"
     x = _check_common(func, fun, x0, grad)
     if hess is not None:
-        check_callable(func, "hess", hess)
+        check_callable(func, "hess", hess, nargs=1, call="hess(x)")
     tol = as_real(func, "tol", tol, nonnegative=True)
     max_iter = as_positive_int(func, "max_iter", max_iter)
-    if not isinstance(line_search, bool):
-        raise TypeError(f"{func}: line_search must be True or False, got {describe(line_search)}")
+    line_search = as_bool(func, "line_search", line_search)
     obj = _Scalar(func, fun, grad)
     nhev = 0
     hess_fn = hess if hess is not None else autograd.grad(fun)
@@ -705,7 +704,7 @@ def newton(fun: Callable, x0: Any, *, tol: float = 1e-10, max_iter: int = 100,
                 raise ValueError(f"{func}: hess must return an array of shape {(n, n)}, got "
                                  f"shape {H.shape}")
         else:
-            with onp.errstate(all="ignore"):
+            with function_named(func, "fun"), onp.errstate(all="ignore"):
                 H = _jacobian_core(func, hess_fn, point, "reverse")[1]
         if not _finite(H):
             raise _NonFinite("the Hessian has NaN or inf entries")
@@ -776,10 +775,13 @@ class _Residual:
     callable), counting evaluations; remembers the last point so ``r(x0)`` is paid once."""
 
     def __init__(self, func: str, residual: Callable, jac: Any, x0: onp.ndarray):
-        self.func, self.residual = func, check_callable(func, "residual", residual)
+        self.func = func
+        self.residual = check_callable(func, "residual", residual, nargs=1, call="residual(x)")
         if not (jac is None or callable(jac) or (isinstance(jac, str) and jac == "fd")):
             raise ValueError(f"{func}: jac must be None (autograd), 'fd' (central differences) "
                              f"or a callable x -> (m, n), got {describe(jac)}")
+        if callable(jac):
+            check_callable(func, "jac", jac, nargs=1, call="jac(x)")
         self.jac = jac
         self.nfev = self.njev = 0
         self._last: tuple[bytes, onp.ndarray] | None = None
@@ -813,7 +815,7 @@ class _Residual:
     def jacobian(self, x: onp.ndarray) -> onp.ndarray:
         self.njev += 1
         if self.jac is None:
-            with onp.errstate(all="ignore"):
+            with function_named(self.func, "residual"), onp.errstate(all="ignore"):
                 J = _jacobian_core(self.func, self.residual, x, "auto")[1]
         elif callable(self.jac):
             with onp.errstate(all="ignore"):
@@ -1026,12 +1028,12 @@ def classify_critical_point(f: Callable, x: Any, *, tol: float = 1e-8,
     'inconclusive'
     """
     func = "classify_critical_point"
-    check_callable(func, "f", f)
+    check_callable(func, "f", f, nargs=1, call="f(x)")
     x = as_vector(func, "x", x)
     tol = as_real(func, "tol", tol, nonnegative=True)
     gtol = as_real(func, "gtol", gtol, nonnegative=True)
     try:
-        _, g = _ad_value_and_grad(func, f, x)
+        _, g = _ad_value_and_grad(func, f, x, "f")
     except _NonFinite as err:
         raise ValueError(f"{func}: f must be finite with a finite gradient at x, but {err}") from None
     if _norm(g) > gtol:

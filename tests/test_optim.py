@@ -343,9 +343,9 @@ def test_sgd_divergence_stops_with_a_message():
 
 def test_plain_numpy_objective_is_refused():
     A = onp.array([[2.0, 0.0], [0.0, 1.0]])
-    with pytest.raises(TypeError, match="gradient_descent: f mixes plain numpy"):
+    with pytest.raises(TypeError, match="gradient_descent: fun mixes plain numpy"):
         gradient_descent(lambda x: np.sum(onp.dot(A, x) * np.sin(x)), [1.0, 1.0], lr=0.1, steps=3)
-    with pytest.raises(TypeError, match="newton: f mixes plain numpy"):
+    with pytest.raises(TypeError, match="newton: fun mixes plain numpy"):
         newton(lambda x: np.sum(onp.dot(A, x) * np.sin(x)), [1.0, 1.0])
 
 
@@ -363,7 +363,7 @@ BAD_CALLS = [
     (lambda: gradient_descent(lambda x: np.log(x[0]), [-1.0], lr=0.1, steps=5), ValueError,
      "gradient_descent: the objective must be finite at x0"),
     (lambda: gradient_descent(lambda x: x, [1.0, 2.0], lr=0.1, steps=5), ValueError,
-     "gradient_descent: the objective must return a scalar"),
+     "gradient_descent: the objective fun must return a scalar"),
     (lambda: gradient_descent(rosen, [0.0, 0.0], lr=0.1, steps=5, tol=-1.0), ValueError,
      "gradient_descent: tol must be >= 0"),
     (lambda: momentum(rosen, [0.0, 0.0], lr=0.1, steps=5, beta=1.0), ValueError,
