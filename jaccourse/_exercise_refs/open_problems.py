@@ -32,9 +32,9 @@ REFERENCES = {
     "op-ex-bratu-jacobian": JacobianReference(
         _bratu, [[0.1, 0.3, 0.5, 0.4, 0.2, 0.05],
                  [-0.5, 1.0, 0.0, 2.0, -1.2, 0.7],
-                 [0.8, -0.3, 1.5, 0.25]]),
+                 [0.8, -0.3, 1.5, 0.25]], mixed_sizes=True),
     "op-ex-rosenbrock-hessian": JacobianReference(
         jacobian=lambda x: hessian(_rosenbrock, x),
         points=[[1.2, 0.9, -0.5, 0.3], [0.0, 1.0, 2.0, -1.5, 0.7, 0.4],
-                [-1.1, 1.3, 0.6, 0.2]]),
+                [-1.1, 1.3, 0.6, 0.2]], mixed_sizes=True),
 }
