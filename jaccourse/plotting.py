@@ -5,6 +5,14 @@ Every helper returns its figure and axes and never calls ``plt.show()``; the not
 the figure. Figures follow the book's rules: white background (readable in dark mode),
 lowercase axis labels, no titles (the caption says it), colour-blind safe colours.
 
+Figures are read on phones too. A figure ``w`` inches wide is shown ``S`` CSS pixels wide
+(``S = 342`` in the column of a 390 px phone screen), so text of ``p`` points is shown
+``p * S / (72 w)`` px high, whatever the dpi; the site wants at least 7 px. The style's
+default, 6.4 inches with text of at least 10 points, gives 7.4 px; a figure that needs more
+panels stacks them in rows rather than widening. :func:`smallest_text_pt` measures a figure,
+and in a notebook :func:`use_style` writes that measure into each PNG the notebook shows (the
+text field ``jaccourse:smallest-text-pt``), for the site's phone tests.
+
 Chapters: ``jacobian-determinant``, ``gaussian-integral``, ``linear-maps``,
 ``linear-approximation``.
 """
@@ -27,9 +35,13 @@ from jaccourse.transforms import CoordinateTransform
 __all__ = [
     "OKABE_ITO",
     "STYLE",
+    "MAX_FIGURE_WIDTH",
+    "MIN_FONT_PT",
+    "PNG_TEXT_KEY",
     "plot_concept_map",
     "plot_grid_and_image",
     "plot_polar_cells",
+    "smallest_text_pt",
     "use_style",
 ]
 
@@ -45,6 +57,17 @@ OKABE_ITO: tuple[str, ...] = (
 )
 """The Okabe-Ito palette, distinguishable with the common forms of colour blindness."""
 
+MAX_FIGURE_WIDTH: float = 6.5
+"""The widest a figure should be, in inches: at 10 points its text is then shown at least 7 px
+high in the 342 px column of a phone."""
+
+MIN_FONT_PT: float = 10.0
+"""The smallest font size of the style, in points (tick labels, legends, plain text)."""
+
+PNG_TEXT_KEY: str = "jaccourse:smallest-text-pt"
+"""The PNG text field in which a notebook's figures carry their smallest text size in points
+(see :func:`use_style`)."""
+
 STYLE: dict[str, Any] = {
     "figure.facecolor": "white",
     "figure.edgecolor": "white",
@@ -56,12 +79,16 @@ STYLE: dict[str, Any] = {
     "figure.dpi": 110,
     "savefig.dpi": 150,
     "savefig.bbox": "tight",
-    "font.size": 11,
-    "axes.labelsize": 12,
-    "axes.titlesize": 12,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "legend.fontsize": 10,
+    # every size in points, none relative ("small" would follow font.size)
+    "font.size": MIN_FONT_PT,
+    "axes.labelsize": 11.0,
+    "axes.titlesize": 11.0,
+    "figure.titlesize": 11.0,
+    "figure.labelsize": 11.0,
+    "xtick.labelsize": MIN_FONT_PT,
+    "ytick.labelsize": MIN_FONT_PT,
+    "legend.fontsize": MIN_FONT_PT,
+    "legend.title_fontsize": MIN_FONT_PT,
     "legend.frameon": False,
     "axes.prop_cycle": mpl.cycler(color=list(OKABE_ITO)),
     "axes.grid": True,
@@ -90,7 +117,14 @@ def use_style() -> None:
     Formula: ``matplotlib.rcParams.update(STYLE)``; calling it twice changes nothing more
     (idempotent). White figure, axes and saved-figure backgrounds, never transparent, so
     figures stay readable in a dark theme; a light grid; figure size ``(6.4, 4.0)`` inches at
-    110 dpi (150 when saved).
+    110 dpi (150 when saved); every font size in points, the smallest
+    :data:`MIN_FONT_PT` ``= 10``, so that a figure at most :data:`MAX_FIGURE_WIDTH` inches
+    wide is readable on a phone.
+
+    In a Jupyter kernel with the inline backend it also makes each figure the notebook shows
+    carry, in its PNG, the size of its smallest text (:func:`smallest_text_pt`, in the text
+    field :data:`PNG_TEXT_KEY`); the site's phone tests read it. Elsewhere (a script, a
+    test) it only sets the style.
 
     Shapes: no arguments, returns ``None``.
 
@@ -103,8 +137,97 @@ def use_style() -> None:
     >>> use_style(); use_style()
     >>> mpl.rcParams["savefig.transparent"], mpl.rcParams["axes.facecolor"]
     (False, 'white')
+    >>> mpl.rcParams["xtick.labelsize"], mpl.rcParams["figure.figsize"][0] <= 6.5
+    (10.0, True)
     """
+    _mark_inline_pngs()   # first: loading the inline backend may set rcParams of its own
     mpl.rcParams.update(STYLE)
+
+
+def smallest_text_pt(fig: Figure) -> float | None:
+    """The size, in points, of the smallest text a figure draws; ``None`` if it draws none.
+
+    Formula: the figure is drawn once without output, and every piece of text it draws (tick
+    labels, axis labels, legends, annotations, titles, mathtext) is recorded with its font
+    size; texts that are hidden, empty or outside the drawn ticks do not count. On a page
+    that shows a figure ``w`` inches wide at ``S`` CSS pixels, text of ``p`` points is
+    ``p * S / (72 w)`` px high.
+
+    Shapes: ``fig`` is a matplotlib Figure; returns a float or ``None``.
+
+    Chapters: every chapter's figures, through :func:`use_style` (the site's phone tests).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from jaccourse.plotting import smallest_text_pt, use_style
+    >>> use_style()
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [0, 1]); _ = ax.set_xlabel("x")
+    >>> smallest_text_pt(fig)
+    10.0
+    >>> _ = ax.annotate("a note", (0.5, 0.5), fontsize=7)
+    >>> smallest_text_pt(fig)
+    7.0
+    >>> plt.close(fig)
+    """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"smallest_text_pt: fig must be a matplotlib Figure, got {describe(fig)}")
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    sizes: list[float] = []
+
+    def record(gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if str(s).strip() and gc.get_alpha() != 0 and gc.get_rgb()[3] != 0:
+            sizes.append(float(prop.get_size_in_points()))
+
+    def record_tex(gc, x, y, s, prop, angle, *, mtext=None):
+        record(gc, x, y, s, prop, angle)
+
+    width, height = fig.bbox.size
+    renderer = RendererAgg(max(1, int(width)), max(1, int(height)), fig.dpi)
+    silent = {name: (lambda *args, **kwargs: None) for name in dir(RendererBase)
+              if name.startswith("draw_") or name in ("open_group", "close_group")}
+    silent.update(draw_text=record, draw_tex=record_tex)
+    for name, method in silent.items():
+        setattr(renderer, name, method)
+    fig.draw(renderer)
+    return min(sizes) if sizes else None
+
+
+def _mark_inline_pngs() -> None:
+    """In an IPython kernel with the inline backend, make the PNG of every figure it shows
+    carry :func:`smallest_text_pt` in the text field :data:`PNG_TEXT_KEY`. Idempotent."""
+    try:
+        from IPython import get_ipython
+    except ImportError:            # pragma: no cover - IPython comes with the notebook tools
+        return
+    shell = get_ipython()
+    backend = str(mpl.rcParams._get("backend") or "")
+    if shell is None or not hasattr(shell, "display_formatter") or "inline" not in backend:
+        return
+    import matplotlib_inline.backend_inline  # noqa: F401 - loading it sets the shell's formatters
+
+    formatter = shell.display_formatter.formatters.get("image/png")
+    try:
+        printer = formatter.lookup_by_type(Figure)
+    except (AttributeError, KeyError):
+        return                     # PNG output switched off: nothing to mark
+    if getattr(printer, "_jaccourse_marks_text", False):
+        return
+
+    def png(fig, **kwargs):
+        try:
+            smallest = smallest_text_pt(fig)
+        except Exception:          # a figure that cannot draw fails in the printer itself
+            smallest = None
+        if smallest is not None:
+            kwargs["metadata"] = {**kwargs.get("metadata", {}), PNG_TEXT_KEY: f"{smallest:g}"}
+        return printer(fig, **kwargs)
+
+    png._jaccourse_marks_text = True
+    formatter.for_type(Figure, png)
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,7 +324,7 @@ def plot_grid_and_image(transform: CoordinateTransform | Callable[[Any], Any],
         raise ValueError(f"{func}: samples must be an integer <= 10000, got {samples}")
     cell = _highlight(func, highlight)
     if axes is None:
-        fig, (ax_u, ax_x) = plt.subplots(1, 2, figsize=(9.6, 4.0), layout="constrained")
+        fig, (ax_u, ax_x) = plt.subplots(1, 2, figsize=(6.4, 3.2), layout="constrained")
     else:
         if (isinstance(axes, (str, bytes)) or not isinstance(axes, (Sequence, onp.ndarray)) or len(axes) != 2
                 or not all(isinstance(a, Axes) for a in axes)):

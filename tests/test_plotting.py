@@ -14,11 +14,15 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.patches import Polygon  # noqa: E402
 
 from jaccourse.plotting import (  # noqa: E402
+    MAX_FIGURE_WIDTH,
+    MIN_FONT_PT,
     OKABE_ITO,
+    PNG_TEXT_KEY,
     STYLE,
     plot_concept_map,
     plot_grid_and_image,
     plot_polar_cells,
+    smallest_text_pt,
     use_style,
 )
 from jaccourse.transforms import POLAR, SPHERICAL, linear_transform  # noqa: E402
@@ -67,6 +71,87 @@ def test_use_style_sets_white_opaque_backgrounds_and_is_idempotent(restore_rcpar
     fig, ax = plt.subplots()
     assert to_rgba(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
     assert set(STYLE) <= set(rc)
+
+
+PHONE_COLUMN_PX = 342   # the width a figure is shown at in the column of a 390 px phone screen
+
+
+def shown_px(points: float, width_in: float, shown_width_px: float = PHONE_COLUMN_PX) -> float:
+    """CSS px height of text of ``points`` on a figure ``width_in`` inches wide shown at
+    ``shown_width_px``: the dpi cancels out (px per inch = shown width / figure width)."""
+    return points / 72 * shown_width_px / width_in
+
+
+def test_style_sizes_are_points_and_a_default_figure_is_readable_on_a_phone(restore_rcparams):
+    use_style()
+    rc = matplotlib.rcParams
+    sizes = {k: v for k, v in STYLE.items() if k.endswith(("size", "fontsize")) and k != "figure.figsize"}
+    assert {"font.size", "xtick.labelsize", "ytick.labelsize", "legend.fontsize",
+            "axes.labelsize"} <= set(sizes)
+    for key, value in sizes.items():
+        assert isinstance(value, (int, float)), f"{key} = {value!r}: a size in points, not relative"
+        assert value >= MIN_FONT_PT, f"{key} = {value} pt is below the style's {MIN_FONT_PT} pt"
+    width = rc["figure.figsize"][0]
+    assert width <= MAX_FIGURE_WIDTH <= 6.5
+    assert shown_px(MIN_FONT_PT, width) >= 7.0
+    assert shown_px(MIN_FONT_PT, MAX_FIGURE_WIDTH) >= 7.0
+
+
+def test_smallest_text_pt_sees_every_drawn_text_and_only_drawn_text(restore_rcparams):
+    use_style()
+    fig, ax = plt.subplots()
+    assert smallest_text_pt(fig) == MIN_FONT_PT          # the tick labels
+    ax.set_xlabel("x")
+    ax.plot([0, 1], [0, 1], label="a line")
+    ax.legend(fontsize=9)
+    assert smallest_text_pt(fig) == 9.0
+    hidden = ax.text(0.5, 0.5, "hidden", fontsize=5)
+    hidden.set_visible(False)
+    ax.text(0.2, 0.2, "   ", fontsize=4)                  # blank text draws nothing
+    assert smallest_text_pt(fig) == 9.0
+    ax.annotate(r"$\alpha$", (0.5, 0.5), fontsize=6.5)   # mathtext counts
+    assert smallest_text_pt(fig) == 6.5
+    ax.tick_params(labelsize=6)
+    assert smallest_text_pt(fig) == 6.0
+    blank = plt.figure()
+    assert smallest_text_pt(blank) is None
+    # measuring does not change the figure's own rendering
+    fig.canvas.draw()
+    assert fig.canvas.buffer_rgba() is not None
+
+
+def test_smallest_text_pt_ignores_an_axis_that_is_switched_off(restore_rcparams):
+    use_style()
+    fig, ax = plt.subplots()
+    ax.tick_params(labelsize=5)
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, "only this", fontsize=12)
+    assert smallest_text_pt(fig) == 12.0
+
+
+@pytest.mark.parametrize("bad", [None, "fig", 3, plt])
+def test_smallest_text_pt_refuses_what_is_not_a_figure(bad):
+    with pytest.raises(TypeError, match=r"smallest_text_pt: fig must be a matplotlib Figure"):
+        smallest_text_pt(bad)
+
+
+def test_use_style_outside_a_notebook_only_sets_the_style(restore_rcparams):
+    from IPython.core.formatters import PNGFormatter  # noqa: F401 - IPython is installed
+    from jaccourse import plotting
+
+    plotting._mark_inline_pngs()       # no IPython shell here: does nothing, raises nothing
+    use_style()
+    assert PNG_TEXT_KEY == "jaccourse:smallest-text-pt"
+
+
+def test_helpers_default_figures_are_phone_readable(restore_rcparams):
+    use_style()
+    fig, _ = plot_grid_and_image(POLAR, (0, 1), (0, np.pi / 2))
+    assert fig.get_figwidth() <= MAX_FIGURE_WIDTH
+    assert shown_px(smallest_text_pt(fig), fig.get_figwidth()) >= 7.0
+    fig, _ = plot_polar_cells()
+    assert fig.get_figwidth() <= MAX_FIGURE_WIDTH
+    assert shown_px(smallest_text_pt(fig), fig.get_figwidth()) >= 7.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,3 +329,30 @@ def test_concept_map_draws_one_box_per_node_and_one_arrow_per_edge():
 def test_concept_map_rejects_bad_input(nodes, edges, groups, error, match):
     with pytest.raises(error, match=match):
         plot_concept_map(nodes, edges, groups=groups)
+
+
+def test_in_a_notebook_each_shown_figure_carries_its_smallest_text_size_in_its_png():
+    """What the site's phone tests read (tests/e2e/test_phone_figures.py): a real kernel."""
+    import base64
+    import io
+
+    import nbformat
+    from nbclient import NotebookClient
+    from PIL import Image
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\n"
+                                  "from jaccourse.plotting import use_style\nuse_style()"),
+        nbformat.v4.new_code_cell("fig, ax = plt.subplots()\n_ = ax.plot([0, 1], [0, 1])\n"
+                                  "_ = ax.annotate('small', (0.5, 0.5), fontsize=8)"),
+        nbformat.v4.new_code_cell("use_style()\nfig, ax = plt.subplots()\n_ = ax.plot([0, 1])"),
+    ]
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    found = []
+    for cell in nb.cells[1:]:
+        pngs = [o["data"]["image/png"] for o in cell.outputs if "image/png" in o.get("data", {})]
+        assert len(pngs) == 1, cell.outputs
+        image = Image.open(io.BytesIO(base64.b64decode(pngs[0])))
+        found.append((image.info.get(PNG_TEXT_KEY), round(image.info["dpi"][0])))
+    assert found == [("8", 110), ("10", 110)]
