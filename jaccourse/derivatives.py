@@ -59,7 +59,7 @@ from autograd.core import JVPNode, VJPNode, backward_pass
 from autograd.tracer import getval, trace
 
 from jaccourse._validation import (as_positive_int, as_real, as_rng, as_vector, check_callable,
-                                   describe)
+                                   describe, float_array)
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only
     import scipy.sparse
@@ -485,10 +485,18 @@ def jacobian_fd(f: Callable, x: Any, h: float | None = None) -> onp.ndarray:
     """
     func = "jacobian_fd"
     x = _start(func, f, x)
+    if h is not None:
+        h = as_real(func, "h", h, positive=True)
+    return _jacobian_fd(func, f, x, h)
+
+
+def _jacobian_fd(func: str, f: Callable, x: onp.ndarray, h: float | None) -> onp.ndarray:
+    """The central differences of :func:`jacobian_fd` on checked arguments; errors name
+    ``func`` (so that :func:`check_jacobian` speaks for itself)."""
     if h is None:
         steps = _EPS ** (1 / 3) * onp.maximum(1.0, onp.abs(x))
     else:
-        steps = onp.full(x.size, as_real(func, "h", h, positive=True))
+        steps = onp.full(x.size, h)
     with onp.errstate(**_QUIET):
         f0 = _output(func, f(x.copy()), "vector")
     m, n = f0.size, x.size
@@ -766,7 +774,7 @@ class Linearization:
         name = "Linearization"
         x0 = as_vector(name, "x0", self.x0)
         fx0 = as_vector(name, "fx0", self.fx0)
-        J = onp.array(self.J, dtype=float)
+        J = float_array(name, "J", self.J)
         if J.shape != (fx0.size, x0.size):
             raise ValueError(
                 f"{name}: J must have shape (m, n) = ({fx0.size}, {x0.size}), got shape {J.shape}"
@@ -781,10 +789,7 @@ class Linearization:
         """``fx0 + J (x - x0)`` for ``x`` of shape (n,) or a batch (k, n)."""
         name = "Linearization.__call__"
         n = self.x0.size
-        try:
-            arr = onp.asarray(x, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"{name}: x must be an array of numbers, got {describe(x)}") from None
+        arr = float_array(name, "x", x)
         if arr.ndim not in (1, 2) or arr.shape[-1] != n:
             raise ValueError(
                 f"{name}: x must have shape ({n},) or (k, {n}), got shape {arr.shape}"
@@ -928,7 +933,7 @@ def check_jacobian(f: Callable, x: Any, jac: Any = None, *, rtol: float = 1e-5,
             f"{func}: jac must be None, a callable returning an array, or an array of numbers; "
             f"{source} gave {describe(candidate_raw)}"
         ) from None
-    R = jacobian_fd(f, x)
+    R = _jacobian_fd(func, f, x, None)
     tol = f"(rtol={rtol:g}, atol={atol:g})"
     if J.shape != R.shape:
         hint = " (transposed?)" if J.shape == R.shape[::-1] else ""

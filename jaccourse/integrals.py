@@ -34,7 +34,8 @@ from typing import Any, Callable, Sequence
 import autograd
 import numpy as onp
 
-from jaccourse._validation import as_positive_int, as_real, as_rng, check_callable, describe
+from jaccourse._validation import (as_positive_int, as_real, as_rng, check_callable, describe,
+                                   float_array)
 from jaccourse.transforms import POLAR, CoordinateTransform
 
 __all__ = [
@@ -145,12 +146,7 @@ def _as_bounds(func: str, bounds: Any) -> onp.ndarray:
     """Check ``bounds = [(a1, b1), ..., (ad, bd)]``: finite, ``a_i < b_i``; return ``(d, 2)``."""
     if callable(bounds):
         raise TypeError(f"{func}: bounds must be a sequence of (a, b) pairs, got {describe(bounds)}")
-    try:
-        arr = onp.asarray(bounds, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{func}: bounds must be a sequence of (a, b) pairs of numbers, got {describe(bounds)}"
-        ) from None
+    arr = float_array(func, "bounds", bounds, what="a sequence of (a, b) pairs of numbers")
     if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] == 0:
         hint = " (for one interval write [(a, b)])" if arr.shape == (2,) else ""
         raise ValueError(

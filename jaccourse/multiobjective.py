@@ -53,7 +53,8 @@ from scipy.linalg.lapack import dpstrf
 from scipy.optimize import lsq_linear, nnls
 
 from jaccourse._validation import (as_array, as_positive_int, as_real, as_rng, as_vector,
-                                   check_callable, describe, read_only)
+                                   check_callable, check_rng, describe, float_array,
+                                   function_named, read_only)
 from jaccourse.derivatives import _jacobian_core
 from jaccourse.optim import History, OptimizeResult
 
@@ -90,12 +91,7 @@ def _as_objective_jacobian(func: str, J: Any, name: str = "J") -> onp.ndarray:
             f"{func}: {name} must be an (m, n) array of numbers (a Jacobian), got {describe(J)}; "
             "to differentiate a function F first, call objective_jacobian(F, x)"
         )
-    try:
-        arr = onp.asarray(J, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{func}: {name} must be an (m, n) array of numbers, got {describe(J)}"
-        ) from None
+    arr = float_array(func, name, J, what="an (m, n) array of numbers")
     if arr.ndim != 2:
         hint = " (one gradient g: pass it as a 1 x n matrix, g[None, :])" if arr.ndim == 1 else ""
         raise ValueError(
@@ -174,9 +170,10 @@ def objective_jacobian(F: Callable, x: Any) -> onp.ndarray:
            [-2.,  2.]])
     """
     func = "objective_jacobian"
-    check_callable(func, "F", F)
+    check_callable(func, "F", F, nargs=1, call="F(x)")
     x = as_vector(func, "x", x)
-    return _jacobian_core(func, F, x, "auto")[1]
+    with function_named(func, "F"):
+        return _jacobian_core(func, F, x, "auto")[1]
 
 
 # --------------------------------------------------------------------------------------------
@@ -363,7 +360,7 @@ def weighted_sum(F: Callable, weights: Any) -> Callable[[Any], Any]:
     (1.0, array([-1.]))
     """
     func = "weighted_sum"
-    check_callable(func, "F", F)
+    check_callable(func, "F", F, nargs=1, call="F(x)")
     w = as_vector(func, "weights", weights)
     if onp.any(w < 0):
         raise ValueError(f"{func}: weights must be >= 0, got {w!r}")
@@ -422,7 +419,10 @@ def dominates(p: Any, q: Any) -> bool:
     """
     func = "dominates"
     p = as_vector(func, "p", p)
-    q = as_vector(func, "q", q, size=p.size)
+    q = as_vector(func, "q", q)
+    if p.shape != q.shape:
+        raise ValueError(f"{func}: p and q must have the same shape (one value per objective), "
+                         f"got p of shape {p.shape} and q of shape {q.shape}")
     return bool(onp.all(p <= q) and onp.any(p < q))
 
 
@@ -565,8 +565,10 @@ class _UnitGram:
 
     def combine(self, beta: onp.ndarray) -> onp.ndarray:
         """``sum_i beta_i g_i / |g_i|`` (``beta_i`` ignored on zero rows), shape ``(n,)``."""
-        w = onp.where(self.nonzero, beta, 0.0) / self._scale
         with onp.errstate(over="ignore", invalid="ignore"):
+            # (PCGrad's weights carry the row norms, which overflow once divided by a scale
+            # below 1 when the entries are near 1e308: refused just below, without a warning)
+            w = onp.where(self.nonzero, beta, 0.0) / self._scale
             # numpy's own loop, not BLAS: a multithreaded gemv on this shape is up to 50x
             # slower on a loaded machine
             d = onp.einsum("i,ij->j", w, self._B)
@@ -1093,6 +1095,8 @@ AGGREGATORS: Mapping[str, Callable[..., onp.ndarray]] = MappingProxyType({
 
 def _resolve_aggregator(func: str, aggregator: Any,
                         rng: Any) -> tuple[str, Callable[[onp.ndarray], Any]]:
+    if not isinstance(aggregator, str):
+        check_rng(func, rng)
     if isinstance(aggregator, str):
         key = aggregator.strip().lower()
         if key not in AGGREGATORS:
@@ -1101,8 +1105,10 @@ def _resolve_aggregator(func: str, aggregator: Any,
         if key == "pcgrad":
             gen = as_rng(func, rng)
             return key, lambda J: pcgrad(J, rng=gen)
+        check_rng(func, rng)   # unused by this aggregator, but a bad one is still refused
         return key, AGGREGATORS[key]
     if callable(aggregator):
+        check_callable(func, "aggregator", aggregator, nargs=1, call="aggregator(J)")
         return getattr(aggregator, "__name__", "aggregator"), aggregator
     raise TypeError(f"{func}: aggregator must be a name in {sorted(AGGREGATORS)} or a callable "
                     f"J -> direction, got {describe(aggregator)}")
@@ -1243,13 +1249,13 @@ def jacobian_descent(F: Callable, x0: Any, aggregator: str | Callable, *, lr: fl
     True
     """
     func = "jacobian_descent"
-    check_callable(func, "F", F)
+    check_callable(func, "F", F, nargs=1, call="F(x)")
     x = as_vector(func, "x0", x0)
     lr = as_real(func, "lr", lr, positive=True)
     steps = as_positive_int(func, "steps", steps)
     tol = as_real(func, "tol", tol, nonnegative=True)
     if jac is not None:
-        check_callable(func, "jac", jac)
+        check_callable(func, "jac", jac, nargs=1, call="jac(x)")
     _, agg = _resolve_aggregator(func, aggregator, rng)
     n = x.size
     m_box: list[int | None] = [None]
@@ -1268,7 +1274,7 @@ def jacobian_descent(F: Callable, x0: Any, aggregator: str | Callable, *, lr: fl
 
     def evaluate(z: onp.ndarray) -> tuple[onp.ndarray, onp.ndarray]:
         if jac is None:
-            with onp.errstate(all="ignore"):
+            with function_named(func, "F"), onp.errstate(all="ignore"):
                 raw, J = _jacobian_core(func, guarded, z, "auto")
             values = _checked_values(func, raw, m_box[0])
         else:
@@ -1347,6 +1353,10 @@ def jacobian_descent(F: Callable, x0: Any, aggregator: str | Callable, *, lr: fl
 # the properties of an aggregator, measured
 # --------------------------------------------------------------------------------------------
 
+#: The largest ``trials`` of :func:`aggregator_properties` (each costs a few aggregations).
+_MAX_TRIALS = 100_000
+
+
 def aggregator_properties(aggregator: str | Callable, *, trials: int = 100,
                           rng: onp.random.Generator | int | None = None) -> dict[str, bool]:
     """Measure the three properties of Quinton & Rey (2024, section 2.2) on random matrices.
@@ -1393,7 +1403,7 @@ def aggregator_properties(aggregator: str | Callable, *, trials: int = 100,
     """
     func = "aggregator_properties"
     key, agg = _resolve_aggregator(func, aggregator, 0)
-    trials = as_positive_int(func, "trials", trials)
+    trials = as_positive_int(func, "trials", trials, maximum=_MAX_TRIALS)
     gen = as_rng(func, rng)
 
     def call(J: onp.ndarray, seed: int) -> onp.ndarray:

@@ -97,9 +97,9 @@ def test_objective_jacobian_accepts_a_list_and_returns_plain_float_array():
     (quadratics, [[1.0, 2.0]], ValueError, r"^objective_jacobian: x must be a 1-D array"),
     (quadratics, [1.0, onp.nan], ValueError, r"^objective_jacobian: x must be finite"),
     (lambda x: np.sum(x ** 2), [1.0, 2.0], ValueError,
-     r"^objective_jacobian: f must return a 1-D array of shape \(m,\), got a scalar"),
+     r"^objective_jacobian: F must return a 1-D array of shape \(m,\), got a scalar"),
     (lambda x: onp.array([onp.sum(x ** 2), x[0]]), [1.0, 2.0], TypeError,
-     r"^objective_jacobian: f mixes plain numpy with autograd"),
+     r"^objective_jacobian: F mixes plain numpy with autograd"),
 ])
 def test_objective_jacobian_errors_name_the_function_and_argument(F, x, exc, pattern):
     with pytest.raises(exc, match=pattern):
@@ -316,7 +316,7 @@ def test_dominates_hand_cases():
     assert not dominates([1, 2], [1, 2])
     assert not dominates([1, 3], [2, 2]) and not dominates([2, 2], [1, 3])
     assert not dominates([1, 3], [1, 2])
-    with pytest.raises(ValueError, match=r"^dominates: q must have shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"^dominates: p and q must have the same shape .* got p of shape \(2,\) and q of shape \(3,\)"):
         dominates([1, 2], [1, 2, 3])
     with pytest.raises(ValueError, match=r"^dominates: p must be finite"):
         dominates([onp.nan, 2], [1, 2])
