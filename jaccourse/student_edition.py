@@ -21,17 +21,34 @@ declares a ``jupytext`` or ``kernelspec`` section), ``DIR/<page>.ipynb`` with
   (``verdict = exercises.check_jacobian(label, my_function)``), is kept, so running the stub
   prints ``<label>: not answered yet.`` until the student writes an answer;
 * every exercise kept, its directive fences turned into a bold line a notebook shows well:
-  ``**Exercise (jd-ex-polar-code)**`` (``**Exercise (label): title**`` when the exercise
-  has a title), followed by the task text and any code cells it holds;
-* every other cell kept as it is, tags included: a ``remove-cell`` cell outside the solutions
-  computes or checks something the rest of the chapter needs (MyST roles, such as the
-  references to equations, show as plain text in a notebook);
+  ``**Exercise 2.3 (jd-ex-polar-code)**``, numbered as on the site (``**Exercise (label)**``
+  from :func:`student_text` alone, which knows no numbers; ``: title`` after it when the
+  exercise has a title), followed by the task text and any code cells it holds;
+* every other code cell kept as it is, tags included: a ``remove-cell`` cell outside the
+  solutions computes or checks something the rest of the chapter needs;
+* the Markdown **read by any Jupyter front end**, MyST extension or not: the chapter is first
+  run once, solutions included, and each number its prose quotes (``{glue:text}``,
+  ``{eval}``) is written in (:mod:`jaccourse.inline_values`); then every MyST construct
+  becomes plain Markdown, with the numbers the site shows for references ("Theorem 2.1",
+  "(3.4)", "Fig. 5.2"), citations "(Author, year)", headed blocks for admonitions and
+  theorems (:mod:`jaccourse.plain_markdown` lists every construct and what it becomes);
 * notebook metadata: the ``python3`` kernel; the jupytext metadata is dropped. Cell ids are
   ``cell-0``, ``cell-1``, ... so that writing the edition twice gives the same files.
 
 It also writes ``DIR/README.md`` for the students. From the course repository::
 
     python -m jaccourse.student_edition --out student-notebooks
+
+**For nbgrader**, ``--format nbgrader`` writes an nbgrader course folder instead:
+``DIR/nbgrader_config.py`` and ``DIR/source/<chapter>/<chapter>.ipynb``, one assignment per
+chapter with code exercises, the same notebooks but for the answer cells: each keeps its
+reference answer between the markers (nbgrader's own ``generate_assignment`` clears it, as
+it clears any ``BEGIN SOLUTION`` region) and is an nbgrader *autograded answer* cell, followed
+by a locked *autograder test* cell worth points (1 by default, ``--points LABEL=N``), which
+passes only when the exercise's check says correct and otherwise fails with the check's
+hint. The instructors' page walks through a whole course with it::
+
+    python -m jaccourse.student_edition --format nbgrader --out course
 
 The markup is the course's exercise convention (see the instructors' page, ``instructors``):
 nothing outside a solution block may use a name defined inside one, so the notebooks still
@@ -56,10 +73,12 @@ from __future__ import annotations
 import argparse
 import ast
 import re
+import shutil
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
+
+from jaccourse.myst_blocks import OPTION, Block, read_blocks
 
 __all__ = ["student_text", "write_student_edition", "main"]
 
@@ -71,80 +90,7 @@ END_MARKER = "# END SOLUTION"
 INSTRUCTOR_PAGES = ("instructors",)
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
-# A fence opens with at least three backticks, tildes or colons (colon_fence), indented by at
-# most three spaces (CommonMark); a backtick fence's info string holds no backtick.
-_FENCE_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*)$")
-_DIRECTIVE = re.compile(r"^\s*\{(?P<name>[^}\s]+)\}\s*(?P<argument>.*?)\s*$")
-_OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*?)\s*$")
 _ASSIGNED = re.compile(r"^(?P<targets>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*(?::[^=]*)?=(?!=)")
-
-
-# --------------------------------------------------------------------------------------------
-# reading a MyST text as a sequence of blocks: plain lines and fenced blocks
-# --------------------------------------------------------------------------------------------
-
-@dataclass
-class _Block:
-    """One line of plain text, or one fenced block (fences included) of a MyST text."""
-
-    lines: list[str]
-    start: int  # 1-based line number of the first line
-    name: str = ""  # the directive name for ```{name} fences ("code-cell", "solution-start")
-    argument: str = ""
-    fenced: bool = False
-    options: dict[str, str] = field(default_factory=dict)
-    body: list[str] = field(default_factory=list)  # content lines after the options
-
-
-def _parse_options(content: list[str]) -> tuple[dict[str, str], list[str]]:
-    """Split a directive's content into its options (``:key: value`` lines, or a ``---``
-    YAML block of ``key: value`` lines) and the rest."""
-    options: dict[str, str] = {}
-    if content and content[0].strip() == "---":
-        for k in range(1, len(content)):
-            if content[k].strip() == "---":
-                for line in content[1:k]:
-                    key, sep, value = line.partition(":")
-                    if sep:
-                        options[key.strip()] = value.strip()
-                return options, content[k + 1:]
-        return options, content
-    k = 0
-    while k < len(content) and (match := _OPTION.match(content[k].strip())):
-        options[match["key"]] = match["value"]
-        k += 1
-    return options, content[k:]
-
-
-def _blocks(text: str) -> list[_Block]:
-    """The MyST text as blocks: front matter and plain lines one by one, fenced blocks whole."""
-    lines = text.splitlines()
-    blocks: list[_Block] = []
-    i = 0
-    if lines and lines[0].strip() == "---":  # front matter: never scanned for fences
-        end = next((k for k in range(1, len(lines)) if lines[k].strip() == "---"), None)
-        if end is not None:
-            blocks.append(_Block(lines[:end + 1], 1))
-            i = end + 1
-    while i < len(lines):
-        match = _FENCE_OPEN.match(lines[i])
-        if match is None or (match["fence"][0] == "`" and "`" in match["info"]):
-            blocks.append(_Block([lines[i]], i + 1))
-            i += 1
-            continue
-        fence = match["fence"]
-        closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
-        end = next((k for k in range(i + 1, len(lines)) if closing.match(lines[k])), None)
-        stop = len(lines) if end is None else end + 1  # an unclosed fence runs to the end
-        block = _Block(lines[i:stop], i + 1, fenced=True)
-        directive = _DIRECTIVE.match(match["info"])
-        if directive is not None:
-            block.name, block.argument = directive["name"], directive["argument"]
-            inner = lines[i + 1:end if end is not None else stop]
-            block.options, block.body = _parse_options(inner)
-        blocks.append(block)
-        i = stop
-    return blocks
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,7 +136,7 @@ def _assigned_names(region: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _stub(cell: _Block, func: str, arg: str) -> list[str]:
+def _stub(cell: Block, func: str, arg: str) -> list[str]:
     """The answer cell with each BEGIN/END region replaced by its stub."""
     out: list[str] = []
     begin: int | None = None
@@ -228,14 +174,50 @@ def _stub(cell: _Block, func: str, arg: str) -> list[str]:
     return out
 
 
-def _exercise_heading(block: _Block) -> str:
+def _exercise_heading(block: Block, numbers: dict[str, str] | None = None) -> str:
     label = block.options.get("label", "")
     title = block.argument
+    number = (numbers or {}).get(label, "")
     inside = f" ({label})" if label else ""
-    return f"**Exercise{inside}: {title}**" if title else f"**Exercise{inside}**"
+    head = f"Exercise {number}" if number else "Exercise"
+    return f"**{head}{inside}: {title}**" if title else f"**{head}{inside}**"
 
 
-def _solution_end(blocks: list[_Block], i: int, func: str, arg: str) -> int:
+_STUB_MARK = re.compile(r"\.\.\.  # your (code|answer) here$", re.M)
+_CHECK_CALL = re.compile(r"^verdict\s*=\s*exercises\.check_\w+\(")
+
+
+def _nbgrader_cells(cell: Block, label: str, points: float, number: str, func: str,
+                    arg: str) -> list[str]:
+    """The answer cell as an nbgrader autograded answer (solution kept between the markers,
+    which nbgrader clears), then a locked autograder test cell worth ``points``."""
+    inner = cell.lines[1:-1]
+    if inner and inner[0].strip() == "---":
+        end = next((k for k in range(1, len(inner)) if inner[k].strip() == "---"), 0)
+        inner = inner[end + 1:]
+    else:
+        while inner and OPTION.match(inner[0].strip()):
+            inner = inner[1:]
+    if not any(_CHECK_CALL.match(line) for line in inner):
+        raise _error(func, arg, f"has an answer cell (line {cell.start}) for {label} with no "
+                     "`verdict = exercises.check_...(...)` line at column 0; expected the "
+                     "check's call, which the nbgrader test cell reads")
+    fence = cell.lines[0][:len(cell.lines[0]) - len(cell.lines[0].lstrip("`~"))]
+    answer_meta = (f"nbgrader: {{grade: false, grade_id: answer-{label}, locked: false, "
+                   "schema_version: 3, solution: true, task: false}")
+    shown = f"Exercise {number} ({label})" if number else f"Exercise {label}"
+    pts = f"{points:g} point" + ("" if points == 1 else "s")
+    test_meta = (f"nbgrader: {{grade: true, grade_id: check-{label}, locked: true, "
+                 f"points: {points:g}, schema_version: 3, solution: false, task: false}}")
+    test = [f"# {shown}, {pts}: passes when the check above says correct.",
+            f'assert verdict.label == "{label}", ("{label}: the answer cell above stopped '
+            'before its check; run it to the end")',
+            "assert verdict.correct, verdict.message"]
+    return [f"{fence}{{code-cell}} ipython3", "---", answer_meta, "---", *inner, fence, "",
+            f"{fence}{{code-cell}} ipython3", "---", test_meta, "---", *test, fence]
+
+
+def _solution_end(blocks: list[Block], i: int, func: str, arg: str) -> int:
     """The index of the ``solution-end`` that closes the ``solution-start`` at ``i``."""
     for j in range(i + 1, len(blocks)):
         if blocks[j].name == "solution-start":
@@ -248,7 +230,7 @@ def _solution_end(blocks: list[_Block], i: int, func: str, arg: str) -> int:
                  "solution-end; expected every solution-start to be closed by a solution-end")
 
 
-def _hidden_cell(cell: _Block, yaml: Any) -> list[str]:
+def _hidden_cell(cell: Block, yaml: Any) -> list[str]:
     """The code cell with the tag ``remove-cell`` added: the build runs it, the page omits it."""
     head, inner = cell.lines[0], cell.lines[1:]
     closing = []
@@ -262,7 +244,7 @@ def _hidden_cell(cell: _Block, yaml: Any) -> list[str]:
             inner = inner[end + 1:]
     else:
         k = 0
-        while k < len(inner) and _OPTION.match(inner[k].strip()):
+        while k < len(inner) and OPTION.match(inner[k].strip()):
             k += 1
         if k:
             options = yaml.safe_load("\n".join(line.strip()[1:].replace(":", ": ", 1)
@@ -276,13 +258,17 @@ def _hidden_cell(cell: _Block, yaml: Any) -> list[str]:
     return [head, "---", *header, "---", *inner, *closing]
 
 
-def _transform(text: str, func: str, arg: str, *, stubs: bool, yaml: Any = None) -> str:
+def _transform(text: str, func: str, arg: str, *, stubs: bool, yaml: Any = None,
+               numbers: dict[str, str] | None = None,
+               nbgrader_points: dict[str, float] | None = None) -> str:
     """Remove the solutions. With ``stubs`` (the student edition), put the answer stubs in
     their place and turn the exercise fences into bold lines; without (the Sphinx hook), keep
-    each solution's code cells, tagged ``remove-cell``, and the exercise fences as they are."""
-    blocks = _blocks(text)
+    each solution's code cells, tagged ``remove-cell``, and the exercise fences as they are.
+    With ``nbgrader_points`` (a dict, label to points; a missing label is worth 1), the answer
+    cell is kept whole as an nbgrader answer cell, followed by its test cell."""
+    blocks = read_blocks(text)
     out: list[tuple[str, bool]] = []  # (line, whether it belongs to a fenced block)
-    open_exercise: _Block | None = None
+    open_exercise: Block | None = None
     i = 0
     while i < len(blocks):
         block = blocks[i]
@@ -297,7 +283,12 @@ def _transform(text: str, func: str, arg: str, *, stubs: bool, yaml: Any = None)
                              f"{block.start}; expected at most one answer cell per solution")
             if answers:
                 stub = _stub(answers[0], func, arg)  # checked in both uses, so they agree
-                if stubs:
+                if stubs and nbgrader_points is not None:
+                    label = block.argument.strip()
+                    cells = _nbgrader_cells(answers[0], label, nbgrader_points.get(label, 1),
+                                            (numbers or {}).get(label, ""), func, arg)
+                    out.extend((line, True) for line in cells)
+                elif stubs:
                     out.extend((line, True) for line in stub)
             if not stubs:
                 for inner in blocks[i + 1:j]:
@@ -319,7 +310,7 @@ def _transform(text: str, func: str, arg: str, *, stubs: bool, yaml: Any = None)
                              "exercise-end first")
             open_exercise = block
             if stubs:
-                out.append((_exercise_heading(block), False))
+                out.append((_exercise_heading(block, numbers), False))
             else:
                 out.extend((line, True) for line in block.lines)
         elif block.name == "exercise-end":
@@ -334,7 +325,7 @@ def _transform(text: str, func: str, arg: str, *, stubs: bool, yaml: Any = None)
             body = block.body
             while body and not body[0].strip():
                 body = body[1:]
-            out.extend([(_exercise_heading(block), False), ("", False)])
+            out.extend([(_exercise_heading(block, numbers), False), ("", False)])
             out.extend((line, True) for line in body)
         else:
             out.extend((line, block.fenced) for line in block.lines)
@@ -508,8 +499,10 @@ hint about what is wrong (a wrong shape, a transposed matrix, a sign, a missing 
 The check never prints the expected answer. The exercises to do by hand have no cell: work them
 out on paper. The solutions are in the book (each exercise's dropdown), for when you have tried.
 
-Some cells compute numbers that the book's text quotes; MyST roles such as
-`` {{eq}}`label` `` or `` {{glue:text}}`key` `` show as plain text in a notebook.
+The notebooks are plain Jupyter notebooks: they read the same in JupyterLab, VS Code or
+Colab. The numbers the text quotes are filled in (computed when these notebooks were
+written, by running each chapter); references read as on the book's site ("Theorem 2.1",
+"equation (3.4)", "Fig. 5.2", "Section 7.3"), and a chapter's title links to its notebook.
 
 ## Notebooks
 
@@ -532,14 +525,88 @@ def _readme(root: Path, pages: list[Path], yaml: Any) -> str:
     return _README.format(title=title, count=len(pages), listing="\n".join(listing))
 
 
-def write_student_edition(out: str | Path, source: str | Path | None = None) -> list[Path]:
+#: Chapter texts with their numbers filled in, by (path, source text): one run per chapter
+#: and process, shared by the plain and the nbgrader editions.
+_FILLED: dict[tuple[str, str], str] = {}
+
+#: The formats :func:`write_student_edition` writes.
+FORMATS = ("plain", "nbgrader")
+
+_NBGRADER_CONFIG = """\
+# nbgrader's configuration for the course (written by
+# python -m jaccourse.student_edition --format nbgrader; see the book's page for instructors).
+# Run every nbgrader command from this folder: nbgrader reads this file and keeps its
+# gradebook in gradebook.db here.
+c = get_config()  # noqa: F821 (nbgrader defines it)
+
+c.CourseDirectory.course_id = {course_id!r}
+# one notebook per assignment, named like its chapter: source/<chapter>/<chapter>.ipynb
+c.CourseDirectory.source_directory = "source"
+# a chapter's cells may run for a while (the book allows 120 s per cell)
+c.Execute.timeout = 300
+# the answer regions are marked "# BEGIN SOLUTION" / "# END SOLUTION" (nbgrader's defaults)
+c.ClearSolutions.begin_solution_delimeter = "BEGIN SOLUTION"
+c.ClearSolutions.end_solution_delimeter = "END SOLUTION"
+c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+"""
+
+
+def _filled_text(page: Path, root: Path, func: str) -> str:
+    """The page's source with its numbers filled in (``jaccourse.inline_values``), cached."""
+    from jaccourse.inline_values import fill_numbers
+
+    text = page.read_text(encoding="utf-8")
+    key = (str(page.resolve()), text)
+    if key not in _FILLED:
+        try:
+            _FILLED[key] = fill_numbers(text, page.parent, page=str(page.relative_to(root)))
+        except ValueError as err:
+            raise ValueError(f"{func}: source page {page.relative_to(root)}: {err}") from err
+    return _FILLED[key]
+
+
+def _notebook(text: str, jupytext: Any, nbformat: Any) -> Any:
+    notebook = jupytext.reads(text, fmt="myst")
+    notebook.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    for k, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{k}"
+        if cell.cell_type == "markdown":
+            cell.metadata.pop("tags", None)
+        view = cell.metadata.get("jupyter")
+        if isinstance(view, dict) and ("nbgrader" in cell.metadata
+                                       or _STUB_MARK.search(cell.source)):
+            view.pop("source_hidden", None)  # the cell a student writes in stays open
+            if not view:
+                del cell.metadata["jupyter"]
+    nbformat.validate(notebook)
+    return notebook
+
+
+def write_student_edition(out: str | Path, source: str | Path | None = None, *,
+                          format: str = "plain", numbers: bool = True, site_url: str = "",
+                          points: dict[str, float] | None = None,
+                          course_id: str = "jaccourse", jobs: int = 2,
+                          chapters: Sequence[str] | None = None) -> list[Path]:
     r"""Write the student edition: one notebook per MyST notebook page of ``_toc.yml``.
 
     Each page of the table of contents whose front matter declares a ``jupytext`` or
-    ``kernelspec`` section goes through :func:`student_text` and is written as
-    ``out/<page>.ipynb`` (not executed: no outputs); ``out/README.md`` tells the students
-    what the notebooks are and what they need. ``out`` is created if needed; files already in
-    it with other names are left alone.
+    ``kernelspec`` section (but the instructors' page) is run once, solutions included, to
+    fill in the numbers its prose quotes (``{glue:text}``, ``{eval}``; see
+    ``jaccourse.inline_values``), goes through :func:`student_text` (solutions out, stubs in,
+    exercises numbered as on the site) and through ``jaccourse.plain_markdown.plain_markdown``
+    (every MyST construct as plain Markdown, references with the site's numbers), and is
+    written as a notebook without outputs.
+
+    ``format="plain"`` writes ``out/<page>.ipynb`` for every such page, and ``out/README.md``
+    for the students (what the notebooks are, what they need); a ``{doc}`` reference to
+    another page links to its notebook. ``format="nbgrader"`` writes an nbgrader course
+    folder: ``out/nbgrader_config.py`` and ``out/source/<page>/<page>.ipynb`` for every page
+    with a code exercise, where each answer cell is an nbgrader *autograded answer* (the
+    reference answer between ``# BEGIN SOLUTION`` and ``# END SOLUTION``, which
+    ``nbgrader generate_assignment`` clears) followed by a locked *autograder test* cell worth
+    ``points[label]`` (default 1) that passes only when the exercise's check says correct and
+    otherwise fails with the check's hint. ``out`` is created if needed; files already in it
+    with other names are left alone.
 
     Parameters
     ----------
@@ -549,18 +616,37 @@ def write_student_edition(out: str | Path, source: str | Path | None = None) -> 
         The course repository (the folder with ``_toc.yml``). By default, the first folder
         with a ``_toc.yml`` going up from the current directory, then from the folder above
         the ``jaccourse`` package.
+    format : {"plain", "nbgrader"}, optional
+        What to write.
+    numbers : bool, optional
+        Run each chapter to fill its numbers in. Only False for a page without glue or
+        ``{eval}`` roles (else the conversion refuses the page).
+    site_url : str, optional
+        The published site's address: API names and references to pages without a notebook
+        link there. By default ``html.baseurl`` of ``_config.yml``; none if unset.
+    points : dict, optional
+        Points per code exercise, by label, for the nbgrader format (default 1 each).
+    course_id : str, optional
+        The nbgrader course id.
+    jobs : int, optional
+        How many chapters run at the same time to fill their numbers in.
+    chapters : sequence of str, optional
+        Only these pages (by name, ``"linear-maps"``); by default every notebook page. The
+        numbers of references are those of the whole book either way.
 
     Returns
     -------
     list of pathlib.Path
-        The notebooks written, in the order of the table of contents, then ``README.md``.
+        The notebooks written, in the order of the table of contents, then ``README.md`` (plain)
+        or ``nbgrader_config.py`` (nbgrader).
 
     Raises
     ------
     ValueError
-        If ``out`` is an existing file, no ``_toc.yml`` is found, the table of contents names
-        a missing file, two pages would give the same notebook name, or a page's exercise
-        markup is malformed (the message names the page; see :func:`student_text`).
+        If ``out`` is an existing file, the format is unknown, no ``_toc.yml`` is found, the
+        table of contents names a missing file, two pages would give the same notebook name,
+        a page's exercise markup is malformed, a chapter fails to run, or a page holds a MyST
+        construct with no plain form (the message names the page).
 
     Examples
     --------
@@ -569,7 +655,7 @@ def write_student_edition(out: str | Path, source: str | Path | None = None) -> 
     >>> _ = (course / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
     >>> _ = (course / "intro.md").write_text(
     ...     "---\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n"
-    ...     "# Hello\n\n```{code-cell} ipython3\nx = 1\n```\n")
+    ...     "(intro)=\n# Hello\n\n```{code-cell} ipython3\nx = 1\n```\n")
     >>> [p.name for p in write_student_edition(course / "student", source=course)]
     ['intro.ipynb', 'README.md']
     """
@@ -580,6 +666,18 @@ def write_student_edition(out: str | Path, source: str | Path | None = None) -> 
     if source is not None and not isinstance(source, (str, Path)):
         raise TypeError(f"{func}: source must be a folder path (str or pathlib.Path) or None, "
                         f"got {type(source).__name__}")
+    if format not in FORMATS:
+        raise _error(func, "format", f"must be one of {FORMATS}, got {format!r}")
+    if points is not None and (not isinstance(points, dict) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+            for v in points.values())):
+        raise _error(func, "points", f"must be a dict of exercise labels to positive numbers, "
+                     f"got {points!r}")
+    if not isinstance(course_id, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", course_id):
+        raise _error(func, "course_id", f"must be a non-empty name of letters, digits, '_', "
+                     f"'.' or '-', got {course_id!r}")
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise _error(func, "jobs", f"must be a positive int, got {jobs!r}")
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise _error(func, "out", f"must be a folder to write the notebooks into, got "
@@ -587,9 +685,21 @@ def write_student_edition(out: str | Path, source: str | Path | None = None) -> 
     yaml = _require("yaml", "PyYAML")
     jupytext = _require("jupytext", "jupytext")
     nbformat = _require("nbformat", "nbformat")
+    from jaccourse.plain_markdown import book_index, plain_markdown
+
     root = _find_root(source, func)
     pages = [p for p in _toc_pages(root, yaml, func)
              if p.stem not in INSTRUCTOR_PAGES and _is_myst_notebook(p, yaml)]
+    if chapters is not None:
+        if isinstance(chapters, str) or not all(isinstance(c, str) for c in chapters):
+            raise TypeError(f"{func}: chapters must be a sequence of page names (str), got "
+                            f"{chapters!r}")
+        unknown = sorted(set(chapters) - {p.stem for p in pages})
+        if unknown:
+            raise _error(func, "chapters", f"names pages that are not notebook pages of the "
+                         f"student edition: {unknown}; expected some of "
+                         f"{[p.stem for p in pages]}")
+        pages = [p for p in pages if p.stem in set(chapters)]
     stems: dict[str, Path] = {}
     for page in pages:
         if page.stem in stems:
@@ -597,32 +707,73 @@ def write_student_edition(out: str | Path, source: str | Path | None = None) -> 
                          f"as {page.stem}.ipynb: {stems[page.stem]} and {page}; expected "
                          "distinct file names")
         stems[page.stem] = page
+    index = book_index(root, yaml, site_url=site_url)
+    exercise_numbers = {label: t.number for label, t in index.targets.items()
+                        if t.kind == "exercise" and t.number}
+    grading = format == "nbgrader"
+    if grading:
+        unknown = sorted(set(points or {}) - set(exercise_numbers))
+        if unknown:
+            raise _error(func, "points", f"names exercises the book does not have: {unknown}")
+
+    if numbers:  # run the chapters, two at a time (each in its own kernel)
+        from concurrent.futures import ThreadPoolExecutor
+
+        wanted = [page for page in pages if not grading or "BEGIN SOLUTION" in
+                  page.read_text(encoding="utf-8")]
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(wanted) or 1))) as pool:
+            list(pool.map(lambda page: _filled_text(page, root, func), wanted))
+
+    def doc_link(stem: str) -> str:
+        return f"{stem}.ipynb" if stem in stems and not grading else ""
+
     converted = []
     for page in pages:
+        original = page.read_text(encoding="utf-8")
         try:
-            text = student_text(page.read_text(encoding="utf-8"))
+            student = _transform(original, "student_text", "myst_text", stubs=True,
+                                 numbers=exercise_numbers,
+                                 nbgrader_points=dict(points or {}) if grading else None)
         except ValueError as err:
             raise ValueError(f"{func}: source page {page.relative_to(root)}: {err}") from err
-        notebook = jupytext.reads(text, fmt="myst")
-        notebook.metadata = {"kernelspec": dict(KERNELSPEC),
-                             "language_info": {"name": "python"}}
-        for k, cell in enumerate(notebook.cells):
-            cell["id"] = f"cell-{k}"
-        nbformat.validate(notebook)
-        converted.append((page, notebook))
+        if grading and "nbgrader:" not in student:
+            continue  # no code exercise: no assignment
+        text = _filled_text(page, root, func) if numbers else original
+        text = _transform(text, "student_text", "myst_text", stubs=True,
+                          numbers=exercise_numbers,
+                          nbgrader_points=dict(points or {}) if grading else None)
+        assets: list[str] = []
+        try:
+            text = plain_markdown(text, index, page.stem, doc_link=doc_link, yaml=yaml,
+                                  assets=assets)
+        except ValueError as err:
+            raise ValueError(f"{func}: source page {page.relative_to(root)}: {err}") from err
+        converted.append((page, _notebook(text, jupytext, nbformat), assets))
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for page, notebook in converted:
-        path = out / f"{page.stem}.ipynb"
+    for page, notebook, assets in converted:
+        folder = out / "source" / page.stem if grading else out
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{page.stem}.ipynb"
         nbformat.write(notebook, path)
         written.append(path)
+        for asset in assets:  # images beside the notebook, at the same relative path
+            target = (folder / asset).resolve()
+            if (page.parent / asset).is_file() and folder.resolve() in target.parents:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(page.parent / asset, target)
+    if grading:
+        config = out / "nbgrader_config.py"
+        config.write_text(_NBGRADER_CONFIG.format(course_id=course_id), encoding="utf-8")
+        return [*written, config]
     readme = out / "README.md"
     readme.write_text(_readme(root, pages, yaml), encoding="utf-8")
     return [*written, readme]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The command line: ``python -m jaccourse.student_edition --out DIR [--source ROOT]``.
+    """The command line: ``python -m jaccourse.student_edition --out DIR [--source ROOT]
+    [--format plain|nbgrader] [--points LABEL=N ...] [--site-url URL]``.
 
     Writes the student edition (:func:`write_student_edition`) and prints what it wrote.
     Bad input (``--out`` is a file, no ``_toc.yml``, malformed exercise markup) is reported on
@@ -655,14 +806,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, default=None,
                         help="the course repository (folder with _toc.yml); default: found "
                              "from the current directory upwards")
+    parser.add_argument("--format", choices=FORMATS, default="plain",
+                        help="plain: one notebook per chapter and a README (default); "
+                             "nbgrader: an nbgrader course folder, one assignment per chapter "
+                             "with code exercises")
+    parser.add_argument("--points", action="append", default=[], metavar="LABEL=N",
+                        help="points of one code exercise in the nbgrader format (default 1); "
+                             "repeat for several")
+    parser.add_argument("--chapters", nargs="+", default=None, metavar="PAGE",
+                        help="only these pages (e.g. linear-maps newton); default: all")
+    parser.add_argument("--site-url", default="",
+                        help="the published site's address, for links to the API and to "
+                             "pages without a notebook (default: html.baseurl of _config.yml)")
     args = parser.parse_args(argv)
+    points: dict[str, float] = {}
+    for item in args.points:
+        label, sep, value = item.partition("=")
+        try:
+            points[label.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not label.strip():
+            print(f"error: --points must be LABEL=N with N a number, got {item!r}",
+                  file=sys.stderr)
+            return 2
     try:
-        written = write_student_edition(args.out, args.source)
+        written = write_student_edition(args.out, args.source, format=args.format,
+                                        site_url=args.site_url, points=points or None,
+                                        chapters=args.chapters)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     notebooks = [p for p in written if p.suffix == ".ipynb"]
-    print(f"wrote {len(notebooks)} notebooks and README.md to {args.out}")
+    if args.format == "nbgrader":
+        print(f"wrote an nbgrader course to {args.out}: nbgrader_config.py and "
+              f"{len(notebooks)} assignments in source/ ({', '.join(p.stem for p in notebooks)})")
+    else:
+        print(f"wrote {len(notebooks)} notebooks and README.md to {args.out}")
     return 0
 
 
