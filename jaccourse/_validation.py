@@ -90,6 +90,21 @@ def function_named(func: str, name: str) -> Iterator[None]:
         raise type(err)(prefix + body).with_traceback(err.__traceback__) from err.__cause__
 
 
+@contextmanager
+def speaking_for(inner: str, outer: str) -> Iterator[None]:
+    """Inside, an error ``"<inner>: ..."`` from a public function that ``outer`` calls on the
+    user's behalf (``train`` calling ``sgd``) is re-raised as ``"<outer>: ..."``: the user
+    called ``outer`` and passed the argument the message names."""
+    try:
+        yield
+    except (TypeError, ValueError) as err:
+        text = str(err)
+        if not text.startswith(f"{inner}:"):
+            raise
+        raise type(err)(f"{outer}:{text[len(inner) + 1:]}").with_traceback(
+            err.__traceback__) from err.__cause__
+
+
 def float_array(func: str, name: str, value: Any, *, what: str = "an array of numbers"
                 ) -> onp.ndarray:
     """``value`` as a float array, refusing what numpy would silently turn into one: ``None``

@@ -52,8 +52,9 @@ import numpy as onp
 from autograd.extend import defvjp, primitive
 from autograd.tracer import Box
 
-from jaccourse._validation import (as_positive_int, as_real, as_rng, check_callable, describe,
-                                   read_only)
+from jaccourse._validation import (as_positive_int, as_real, as_rng, check_callable,
+                                   check_entries, describe, float_array, read_only,
+                                   speaking_for)
 from jaccourse.optim import OptimizeResult, sgd
 
 __all__ = [
@@ -95,12 +96,7 @@ def _array(func: str, name: str, value: Any, *, min_ndim: int = 0) -> Any:
     """``value`` as a finite float array (autograd's traced values pass through unchecked)."""
     if isinstance(value, Box):
         return value
-    if callable(value) and not isinstance(value, onp.ndarray):
-        raise TypeError(f"{func}: {name} must be an array of numbers, got {describe(value)}")
-    try:
-        arr = onp.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{func}: {name} must be an array of numbers, got {describe(value)}") from None
+    arr = float_array(func, name, value)
     if arr.ndim < min_ndim:
         raise ValueError(f"{func}: {name} must have at least {min_ndim} dimension(s), got "
                          f"shape {arr.shape}")
@@ -264,9 +260,14 @@ class Activation:
         func = "Activation"
         if not isinstance(self.name, str) or not self.name:
             raise TypeError(f"{func}: name must be a non-empty string, got {describe(self.name)}")
-        check_callable(func, "fn", self.fn)
+        check_callable(func, "fn", self.fn, nargs=1, call="fn(z)")
+        if self.lipschitz is not None:
+            # a bound, so finite and >= 0 (None means unbounded): lipschitz_upper_bound uses it
+            object.__setattr__(self, "lipschitz",
+                               as_real(func, "lipschitz", self.lipschitz, nonnegative=True))
         if self.fn_derivative is not None:
-            check_callable(func, "fn_derivative", self.fn_derivative)
+            check_callable(func, "fn_derivative", self.fn_derivative, nargs=1,
+                           call="fn_derivative(z)")
             d = self.fn_derivative
             if self.fn_jacobian is None:
                 object.__setattr__(self, "fn_jacobian", lambda z: _diagonal(d(z)))
@@ -275,8 +276,8 @@ class Activation:
         elif self.fn_jacobian is None or self.fn_vjp is None:
             raise TypeError(f"{func}: {self.name} needs fn_derivative (element-wise) or both "
                             "fn_jacobian and fn_vjp (a vector activation)")
-        check_callable(func, "fn_jacobian", self.fn_jacobian)
-        check_callable(func, "fn_vjp", self.fn_vjp)
+        check_callable(func, "fn_jacobian", self.fn_jacobian, nargs=1, call="fn_jacobian(z)")
+        check_callable(func, "fn_vjp", self.fn_vjp, nargs=2, call="fn_vjp(z, u)")
         if self.doc:
             object.__setattr__(self, "__doc__", self.doc)
 
@@ -524,7 +525,11 @@ def get_activation(activation: str | Activation) -> Activation:
 # --------------------------------------------------------------------------------------------
 
 def _fans(func: str, fan_in: Any, fan_out: Any) -> tuple[int, int]:
-    return as_positive_int(func, "fan_in", fan_in), as_positive_int(func, "fan_out", fan_out)
+    fan_in = as_positive_int(func, "fan_in", fan_in)
+    fan_out = as_positive_int(func, "fan_out", fan_out)
+    check_entries(func, f"a weight matrix of fan_out x fan_in = {fan_out} x {fan_in}",
+                  fan_in * fan_out)
+    return fan_in, fan_out
 
 
 def standard_normal(fan_in: int, fan_out: int,
@@ -710,6 +715,8 @@ def one_hot(labels: Any, n_classes: int) -> onp.ndarray:
     shape = onp.shape(labels)
     if len(shape) > 1:
         raise ValueError(f"one_hot: labels must be an integer or of shape (N,), got shape {shape}")
+    check_entries("one_hot", f"a one-hot array of N x n_classes = {math.prod(shape)} x "
+                  f"{n_classes}", math.prod(shape) * n_classes)
     y = _labels("one_hot", labels, n_classes, shape)
     return (y[..., None] == onp.arange(n_classes)).astype(float)
 
@@ -1157,8 +1164,11 @@ class MLP:
                                  f"callable, got {init!r}")
             initializer = INITIALIZERS[init]
         else:
-            initializer = check_callable(func, "init", init)
+            initializer = check_callable(func, "init", init, nargs=3,
+                                         call="init(fan_in, fan_out, rng)")
         gen = as_rng(func, rng)
+        check_entries(func, f"the weights for sizes {sizes}",
+                      sum(a * b for a, b in zip(sizes[:-1], sizes[1:])))
         weights = []
         for l in range(len(sizes) - 1):
             W = onp.asarray(initializer(sizes[l], sizes[l + 1], gen), dtype=float)
@@ -1405,7 +1415,8 @@ class MLP:
         >>> MLP.from_weights([onp.array([[1.0], [-1.0]])]).predict([[2.0], [-3.0]])
         array([0, 1])
         """
-        return onp.argmax(self.forward(x), axis=-1)
+        x = self._input("MLP.predict", x)
+        return onp.argmax(self._forward(self._weights, self._biases, x), axis=-1)
 
     # ---- Jacobians ---------------------------------------------------------------------------
 
@@ -1435,7 +1446,10 @@ class MLP:
         >>> [J.shape for J in net.layer_jacobians([0.1, 0.2, 0.3, 0.4])]
         [(6, 4), (5, 6), (2, 5)]
         """
-        x = onp.asarray(self._input("MLP.layer_jacobians", x))
+        return self._layer_jacobians("MLP.layer_jacobians", x)
+
+    def _layer_jacobians(self, func: str, x: Any) -> list[onp.ndarray]:
+        x = onp.asarray(self._input(func, x))
         _, zs = self._pass(x)
         last = len(zs) - 1
         return [_layer_jacobian(self._output if l == last else self._activation, W, z)
@@ -1459,7 +1473,7 @@ class MLP:
         >>> net.input_jacobian([1.0, -1.0])     # relu switches the second unit off
         array([[2., 0.]])
         """
-        Js = self.layer_jacobians(x)
+        Js = self._layer_jacobians("MLP.input_jacobian", x)
         P = Js[-1]
         for J in reversed(Js[:-1]):
             P = onp.matmul(P, J)
@@ -1714,7 +1728,7 @@ def train(mlp: MLP, X: Any, y: Any, *, lr: float, batch_size: int, epochs: int,
     if (X_val is None) != (y_val is None):
         raise ValueError(f"{func}: give both X_val and y_val, or neither")
     val = None if X_val is None else _data(func, mlp, X_val, y_val, loss, "X_val", "y_val")
-    as_real(func, "lr", lr, positive=True)   # sgd checks the rest with its own messages
+    as_real(func, "lr", lr, positive=True)
 
     if gradient == "backprop":
         objective = _backprop_objective(mlp, loss)
@@ -1723,8 +1737,9 @@ def train(mlp: MLP, X: Any, y: Any, *, lr: float, batch_size: int, epochs: int,
             Ws, bs = mlp._unflatten(params)
             return value_fn(mlp._forward(Ws, bs, batch[0]), batch[1])
 
-    res = sgd(objective, mlp.params(), (X, T), lr=lr, batch_size=batch_size, epochs=epochs,
-              rng=rng, momentum=momentum)
+    with speaking_for("sgd", func):   # sgd checks the rest; its messages name train
+        res = sgd(objective, mlp.params(), (X, T), lr=lr, batch_size=batch_size,
+                  epochs=epochs, rng=rng, momentum=momentum)
     nets = [mlp.with_params(p) for p in res.history.x]
     classify = labels is not None
     val_loss = val_acc = None

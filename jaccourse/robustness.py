@@ -24,7 +24,9 @@ from typing import Any, Callable, Sequence
 import autograd.numpy as np
 import numpy as onp
 
-from jaccourse._validation import (as_positive_int, as_real, as_rng, check_callable, describe)
+from jaccourse._validation import (as_positive_int, as_real, as_rng, check_callable,
+                                   check_entries, describe, float_array, function_named,
+                                   speaking_for)
 from jaccourse.derivatives import gradient, jacobian
 from jaccourse.nn import MLP
 
@@ -37,11 +39,12 @@ __all__ = [
 ]
 
 
+#: The losses an MLP model can be given (see :func:`jaccourse.nn.train`).
+_LOSSES = ("cross_entropy", "mse")
+
+
 def _finite_array(func: str, name: str, value: Any) -> onp.ndarray:
-    try:
-        arr = onp.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{func}: {name} must be an array of numbers, got {describe(value)}") from None
+    arr = float_array(func, name, value)
     if arr.ndim == 0 or arr.size == 0:
         raise ValueError(f"{func}: {name} must be a non-empty array of shape (n,) or (N, n), "
                          f"got shape {arr.shape}")
@@ -50,13 +53,12 @@ def _finite_array(func: str, name: str, value: Any) -> onp.ndarray:
     return arr
 
 
-def _loss_gradient(func: str, model: Any, x: onp.ndarray, y: Any, loss: str) -> onp.ndarray:
+def _loss_gradient(func: str, model: Any, x: onp.ndarray, y: Any, loss: str,
+                   name: str = "model") -> onp.ndarray:
     """``grad_x`` of the loss of each example with respect to its own input, shape of ``x``."""
     if isinstance(model, MLP):
-        try:
+        with speaking_for("MLP.backprop", func):
             g = model.backprop(x, y, loss=loss)
-        except (TypeError, ValueError) as err:
-            raise type(err)(str(err).replace("MLP.backprop", func)) from None
         # backprop differentiates the batch mean; undo the 1 / N to get each example's own
         # gradient (example i's loss depends on x_i only)
         return g.x * (x.shape[0] if x.ndim == 2 else 1)
@@ -66,11 +68,8 @@ def _loss_gradient(func: str, model: Any, x: onp.ndarray, y: Any, loss: str) -> 
     def flat(v: Any) -> Any:
         return model(np.reshape(v, shape), y)
 
-    try:
+    with function_named(func, name), speaking_for("gradient", func):
         return gradient(flat, x.ravel()).reshape(shape)
-    except (TypeError, ValueError) as err:
-        raise type(err)(str(err).replace("gradient: f", f"{func}: loss_fn(x, y)")
-                        .replace("gradient:", f"{func}:")) from None
 
 
 def input_sensitivity(model: Any, x: Any, y: Any = None, *,
@@ -122,25 +121,27 @@ def input_sensitivity(model: Any, x: Any, y: Any = None, *,
     """
     func = "input_sensitivity"
     x = _finite_array(func, "x", x)
+    if not isinstance(loss, str) or loss not in _LOSSES:
+        raise ValueError(f"{func}: loss must be one of {list(_LOSSES)}, got {describe(loss)}")
     if isinstance(model, MLP):
         if y is None:
-            try:
+            with speaking_for("MLP.input_jacobian", func):
                 return model.input_jacobian(x)
-            except (TypeError, ValueError) as err:
-                raise type(err)(str(err).replace("MLP.layer_jacobians", func)) from None
         return _loss_gradient(func, model, x, y, loss)
-    check_callable(func, "model", model)
+    if y is None:
+        check_callable(func, "model", model, nargs=1, call="model(x)")
+    else:
+        check_callable(func, "model", model, nargs=2, call="model(x, y)")
     if y is not None:
         return _loss_gradient(func, model, x, y, loss)
     if x.ndim != 1:
         raise ValueError(f"{func}: for a callable f(x), x must be a single input of shape "
                          f"(n,), got shape {x.shape}; loop over a batch")
-    out = onp.asarray(model(x))
-    try:
+    with onp.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        out = onp.asarray(model(x))
+    with function_named(func, "model"), speaking_for("gradient", func), \
+            speaking_for("jacobian", func):
         return gradient(model, x) if out.ndim == 0 else jacobian(model, x)
-    except (TypeError, ValueError) as err:
-        raise type(err)(str(err).replace("gradient:", f"{func}:").replace("jacobian:", f"{func}:")
-                        ) from None
 
 
 def fgsm(loss_fn: Any, x: Any, y: Any, eps: float, *,
@@ -189,7 +190,7 @@ def fgsm(loss_fn: Any, x: Any, y: Any, eps: float, *,
     func = "fgsm"
     eps = as_real(func, "eps", eps, nonnegative=True)
     if not isinstance(loss_fn, MLP):
-        check_callable(func, "loss_fn", loss_fn)
+        check_callable(func, "loss_fn", loss_fn, nargs=2, call="loss_fn(x, y)")
     x = _finite_array(func, "x", x)
     lo = hi = None
     if clip is not None:
@@ -202,7 +203,7 @@ def fgsm(loss_fn: Any, x: Any, y: Any, eps: float, *,
     if eps == 0.0:
         out = x.copy()
     else:
-        g = _loss_gradient(func, loss_fn, x, y, loss)
+        g = _loss_gradient(func, loss_fn, x, y, loss, "loss_fn")
         out = x + eps * onp.sign(g)
     if clip is not None:
         out = onp.clip(out, lo, hi)
@@ -322,10 +323,7 @@ def spectral_norm(A: Any = None, *, jvp: Callable | None = None, vjp: Callable |
     if A is not None:
         if jvp is not None or vjp is not None:
             raise TypeError(f"{func}: give either A or the pair jvp, vjp, not both")
-        try:
-            M = onp.asarray(A, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"{func}: A must be a 2-D array of numbers, got {describe(A)}") from None
+        M = float_array(func, "A", A, what="a 2-D array of numbers")
         if M.ndim != 2 or M.size == 0:
             raise ValueError(f"{func}: A must be a non-empty 2-D array (m, n), got shape {M.shape}")
         if not onp.all(onp.isfinite(M)):
@@ -336,11 +334,12 @@ def spectral_norm(A: Any = None, *, jvp: Callable | None = None, vjp: Callable |
         if jvp is None or vjp is None:
             raise TypeError(f"{func}: give a matrix A, or both jvp (v -> A v) and vjp "
                             f"(u -> A^T u) with n")
-        forward = check_callable(func, "jvp", jvp)
-        backward = check_callable(func, "vjp", vjp)
+        forward = check_callable(func, "jvp", jvp, nargs=1, call="jvp(v)")
+        backward = check_callable(func, "vjp", vjp, nargs=1, call="vjp(u)")
         if n is None:
             raise TypeError(f"{func}: n (the input dimension of jvp) is required with jvp/vjp")
         n = as_positive_int(func, "n", n)
+        check_entries(func, f"a vector of n = {n} entries", n)
         m = None
     v = gen.standard_normal(n)
     v /= onp.linalg.norm(v)
@@ -423,11 +422,7 @@ def lipschitz_upper_bound(model: Any, *, activation_lipschitz: float = 1.0) -> f
         lip = as_real(func, "activation_lipschitz", activation_lipschitz, nonnegative=True)
         weights = []
         for l, W in enumerate(model):
-            try:
-                W = onp.asarray(W, dtype=float)
-            except (TypeError, ValueError):
-                raise TypeError(f"{func}: model[{l}] must be a 2-D array, got {describe(W)}"
-                                ) from None
+            W = float_array(func, f"model[{l}]", W, what="a 2-D array of numbers")
             if W.ndim != 2:
                 raise ValueError(f"{func}: model[{l}] must be a 2-D array, got shape {W.shape}")
             if weights and W.shape[1] != weights[-1].shape[0]:

@@ -609,7 +609,7 @@ def test_training_on_digits_reaches_95_percent_held_out():
     (dict(X_val=onp.zeros((2, 2)), y_val=[0, 5]), ValueError,
      r"^train: y_val \(labels\) must lie in \[0, 3\)"),
     (dict(lr=-0.1), ValueError, r"^train: lr must be > 0"),
-    (dict(epochs=0), ValueError, r"^sgd: epochs must be an integer >= 1"),
+    (dict(epochs=0), ValueError, r"^train: epochs must be an integer >= 1"),
     (dict(loss="hinge"), ValueError, r"^train: loss must be one of"),
     (dict(gradient="numeric"), ValueError, r"^train: gradient must be 'backprop' or 'autograd'"),
     (dict(X=[[0.0, onp.nan]] * 4), ValueError, r"^train: X must be finite"),
