@@ -134,6 +134,13 @@ def float_array(func: str, name: str, value: Any, *, what: str = "an array of nu
     return onp.asarray(raw, dtype=float)
 
 
+def quiet() -> Any:
+    """``numpy.errstate`` silencing overflow, invalid and divide warnings: around a call of
+    the user's function whose non-finite result is refused with a clear error just after
+    (the warning would only come first, as noise)."""
+    return onp.errstate(over="ignore", invalid="ignore", divide="ignore")
+
+
 def check_entries(func: str, what: str, count: int, *, limit: int = MAX_ENTRIES) -> int:
     """Refuse, before allocating it, an array of ``count`` entries above ``limit``."""
     if count > limit:

@@ -59,7 +59,7 @@ from autograd.core import JVPNode, VJPNode, backward_pass
 from autograd.tracer import getval, trace
 
 from jaccourse._validation import (as_positive_int, as_real, as_rng, as_vector, check_callable,
-                                   describe, float_array)
+                                   describe, float_array, quiet)
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only
     import scipy.sparse
@@ -110,10 +110,6 @@ _EPS = float(onp.finfo(float).eps)
 #: The largest ``samples`` of :func:`hutchinson_trace` (each costs one pass through ``f``).
 _MAX_TRACE_SAMPLES = 1_000_000
 
-#: numpy's floating-point warnings from inside the user's f: silenced, as in optim, because a
-#: non-finite f(x) is refused with a clear error right after and the warning would come first.
-_QUIET = dict(over="ignore", invalid="ignore", divide="ignore")
-
 
 # --------------------------------------------------------------------------------------------
 # private machinery shared by every public function
@@ -131,8 +127,8 @@ def _mixing_error(func: str, detail: str) -> TypeError:
 def _autograd_call(func: str) -> Iterator[None]:
     """Silence autograd's "independent of input" warning (we handle that case ourselves) and
     translate the errors autograd's traced values cause inside ``f`` into a clear message."""
-    # numpy's overflow warnings from inside f are silenced too (see _QUIET)
-    with warnings.catch_warnings(), onp.errstate(**_QUIET):
+    # numpy's overflow warnings from inside f are silenced too (see _validation.quiet)
+    with warnings.catch_warnings(), quiet():
         warnings.filterwarnings("ignore", message=_INDEPENDENT_WARNING, category=UserWarning)
         try:
             yield
@@ -192,10 +188,14 @@ def _plain(func: str, raw: Any, what: str) -> onp.ndarray:
             func, f"{what} came back as a numpy array of dtype object holding autograd's "
                   "traced values, so its derivative would be wrong"
         )
+    # the function is named as in ``what``: "residual(x0)" is residual's value, "f(x)" f's
+    head = what.split("(", 1)[0]
+    name = head if "(" in what and head.isidentifier() else "f"
     if onp.iscomplexobj(arr):
-        raise TypeError(f"{func}: f must return real numbers, got {what} of dtype {arr.dtype}")
+        raise TypeError(f"{func}: {name} must return real numbers, got {what} of dtype "
+                        f"{arr.dtype}")
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{func}: f must return numbers, got {what} of dtype {arr.dtype}")
+        raise TypeError(f"{func}: {name} must return numbers, got {what} of dtype {arr.dtype}")
     return onp.array(arr, dtype=float)
 
 
@@ -497,7 +497,7 @@ def _jacobian_fd(func: str, f: Callable, x: onp.ndarray, h: float | None) -> onp
         steps = _EPS ** (1 / 3) * onp.maximum(1.0, onp.abs(x))
     else:
         steps = onp.full(x.size, h)
-    with onp.errstate(**_QUIET):
+    with quiet():
         f0 = _output(func, f(x.copy()), "vector")
     m, n = f0.size, x.size
     J = onp.empty((m, n))
@@ -507,7 +507,7 @@ def _jacobian_fd(func: str, f: Callable, x: onp.ndarray, h: float | None) -> onp
         xm[j] -= steps[j]
         cols = []
         for point, sign in ((xp, "+"), (xm, "-")):
-            with onp.errstate(**_QUIET):
+            with quiet():
                 y = _plain(func, f(point), f"f(x {sign} h e_{j})")
             if y.shape != (m,):
                 raise ValueError(
@@ -922,7 +922,7 @@ def check_jacobian(f: Callable, x: Any, jac: Any = None, *, rtol: float = 1e-5,
         candidate_raw, source = _jacobian_core(func, f, x, "auto")[1], "jacobian(f, x)"
     elif callable(jac):
         check_callable(func, "jac", jac, nargs=1, call="jac(x)")
-        with onp.errstate(**_QUIET):
+        with quiet():
             candidate_raw, source = jac(x.copy()), "jac(x)"
     else:
         candidate_raw, source = jac, "jac"

@@ -20,7 +20,8 @@ from typing import Any, Callable
 
 import numpy as onp
 
-from jaccourse._validation import as_positive_int, as_real, check_callable, describe, float_array
+from jaccourse._validation import (as_positive_int, as_real, check_callable, describe, float_array,
+                                   quiet)
 from jaccourse.transforms import CoordinateTransform
 
 __all__ = [
@@ -202,7 +203,8 @@ def _apply_2d_map(func: str, transform: Callable, points: onp.ndarray, where: st
     ``where`` completes the message for non-finite output ("on the plotted lines").
     """
     flat = points.reshape(-1, 2)
-    out = transform(flat)
+    with quiet():
+        out = transform(flat)
     try:
         image = onp.asarray(out, dtype=float)
     except (TypeError, ValueError):

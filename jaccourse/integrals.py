@@ -35,7 +35,7 @@ import autograd
 import numpy as onp
 
 from jaccourse._validation import (as_positive_int, as_real, as_rng, check_callable, describe,
-                                   float_array)
+                                   float_array, quiet)
 from jaccourse.transforms import POLAR, CoordinateTransform
 
 __all__ = [
@@ -215,7 +215,8 @@ def _values(func: str, f: Callable, points: onp.ndarray) -> onp.ndarray:
     N = points.shape[0]
     takes = (f"x of shape (n,) = ({N},)" if points.ndim == 1
              else f"points of shape (N, d) = ({N}, {points.shape[1]})")
-    out = f(points)
+    with quiet():
+        out = f(points)
     try:
         vals = onp.asarray(out, dtype=float)
     except (TypeError, ValueError):
@@ -403,7 +404,8 @@ def integrate_change_of_variables(f: Callable[[onp.ndarray], Any],
             f"{func}: transform {transform.name!r} has {transform.dim} variables "
             f"{transform.variables}, but bounds has {d} axes"
         )
-    out = transform(nodes)
+    with quiet():
+        out = transform(nodes)
     try:
         x = onp.asarray(out, dtype=float)
     except (TypeError, ValueError):

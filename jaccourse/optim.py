@@ -234,7 +234,7 @@ def _first_evaluation(func: str, obj: _Scalar, x0: onp.ndarray) -> tuple[float, 
     try:
         return obj.value_and_grad(x0)
     except _NonFinite as err:
-        raise ValueError(f"{func}: the objective must be finite at x0, but {err}") from None
+        raise ValueError(f"{func}: the objective fun must be finite at x0, but {err}") from None
 
 
 def _check_common(func: str, fun: Any, x0: Any, grad: Any) -> onp.ndarray:

@@ -31,11 +31,21 @@ from typing import Any, Callable
 
 import autograd.numpy as np
 import numpy as onp
+from autograd.tracer import Box
+
+from jaccourse._validation import (as_bool, as_positive_int, as_real, as_vector, check_callable,
+                                   describe, float_array, quiet)
 
 __all__ = ["rosenbrock", "rosenbrock_residual", "LeastSquaresProblem", "MGH_PROBLEMS"]
 
 
-def _check_shape(func: str, x: Any, *, size: int | None = None, min_size: int = 1) -> None:
+def _check_shape(func: str, x: Any, *, size: int | None = None, min_size: int = 1) -> Any:
+    """``x`` checked to be a 1-D array of real numbers of the given size, as a float array
+    (autograd's traced values pass through, shape checked). NaN and inf are let through: a
+    test problem evaluates anywhere (NaN in, NaN out), since solvers probe it at whatever
+    point they try and judge the value themselves."""
+    if not isinstance(x, Box):
+        x = float_array(func, "x", x, what="a 1-D array of real numbers")
     shape = onp.shape(x)
     if len(shape) != 1:
         raise ValueError(f"{func}: x must be a 1-D array, got shape {shape}")
@@ -43,6 +53,7 @@ def _check_shape(func: str, x: Any, *, size: int | None = None, min_size: int = 
         raise ValueError(f"{func}: x must have shape ({size},), got shape {shape}")
     if shape[0] < min_size:
         raise ValueError(f"{func}: x must have at least {min_size} entries, got {shape[0]}")
+    return x
 
 
 def rosenbrock(x: Any) -> Any:
@@ -79,9 +90,7 @@ def rosenbrock(x: Any) -> Any:
     >>> gradient(rosenbrock, [1.0, 1.0, 1.0])
     array([0., 0., 0.])
     """
-    _check_shape("rosenbrock", x, min_size=2)
-    if isinstance(x, (list, tuple)):
-        x = onp.asarray(x, dtype=float)
+    x = _check_shape("rosenbrock", x, min_size=2)
     head, tail = x[:-1], x[1:]
     return np.sum(100.0 * (tail - head ** 2) ** 2 + (1.0 - head) ** 2)
 
@@ -115,7 +124,7 @@ def rosenbrock_residual(x: Any) -> Any:
     array([[-20.,  10.],
            [ -1.,   0.]])
     """
-    _check_shape("rosenbrock_residual", x, size=2)
+    x = _check_shape("rosenbrock_residual", x, size=2)
     return np.array([10.0 * (x[1] - x[0] ** 2), 1.0 - x[0]])
 
 
@@ -170,19 +179,38 @@ class LeastSquaresProblem:
     note: str = ""
 
     def __post_init__(self) -> None:
-        x0 = onp.array(self.x0, dtype=float)
+        func = "LeastSquaresProblem"
+        if not isinstance(self.name, str) or not self.name:
+            raise TypeError(f"{func}: name must be a non-empty string, got {describe(self.name)}")
+        func = f"{func} {self.name!r}"
+        check_callable(func, "residual", self.residual, nargs=1, call="residual(x)")
+        m = as_positive_int(func, "m", self.m)
+        n = as_positive_int(func, "n", self.n)
+        x0 = as_vector(func, "x0", self.x0).copy()
         x0.setflags(write=False)
         object.__setattr__(self, "x0", x0)
-        if x0.shape != (self.n,):
-            raise ValueError(f"LeastSquaresProblem {self.name!r}: x0 must have shape "
-                             f"({self.n},), got {x0.shape}")
-        r0 = onp.asarray(self.residual(x0))
+        if self.f_star is not None:
+            as_real(func, "f_star", self.f_star, nonnegative=True)
+        as_bool(func, "zero_residual", self.zero_residual)
+        if x0.shape != (n,):
+            raise ValueError(f"{func}: x0 must have shape (n,) = ({n},), got {x0.shape}")
+        if m < n:
+            raise ValueError(f"{func}: m must be >= n (at least as many residuals as "
+                             f"variables), got m = {m} < n = {n}")
+        try:
+            with quiet():
+                raw = self.residual(x0)
+        except IndexError as err:
+            raise ValueError(f"{func}: residual(x0) failed for x0 of shape (n,) = ({n},): "
+                             f"{err}; is n right?") from err
+        r0 = float_array(func, "residual(x0)", raw)
+        if not onp.all(onp.isfinite(r0)):
+            raise ValueError(f"{func}: residual(x0) must be finite, got NaN or inf")
         if r0.shape != (self.m,):
-            raise ValueError(f"LeastSquaresProblem {self.name!r}: residual(x0) must have "
-                             f"shape ({self.m},), got {r0.shape}")
+            raise ValueError(f"{func}: residual(x0) must have shape (m,) = ({m},), got "
+                             f"{r0.shape}")
         if self.zero_residual != (self.f_star == 0.0):
-            raise ValueError(f"LeastSquaresProblem {self.name!r}: zero_residual must be "
-                             "True exactly when f_star == 0")
+            raise ValueError(f"{func}: zero_residual must be True exactly when f_star == 0")
 
     @property
     def cost_star(self) -> float | None:
@@ -367,7 +395,22 @@ def _watson(x):
     return np.concatenate([main, np.array([x[0], x[1] - x[0] ** 2 - 1.0])])
 
 
+def _checked(name: str, residual: Callable, n: int) -> Callable:
+    """``residual`` refusing, at the door, an ``x`` that is not a 1-D array of ``n`` real
+    numbers (an MGH formula would otherwise ignore extra entries or raise IndexError)."""
+    func = f"MGH_PROBLEMS[{name!r}].residual"
+
+    def checked(x: Any) -> Any:
+        return residual(_check_shape(func, x, size=n))
+
+    checked.__name__ = checked.__qualname__ = residual.__name__
+    checked.__doc__ = f"The residual of the MGH problem {name!r}: x of shape ({n},) -> (m,)."
+    return checked
+
+
 def _problem(name, residual, x0, m, f_star, note=""):
+    if residual is not rosenbrock_residual:   # public, and checks its input itself
+        residual = _checked(name, residual, len(x0))
     return LeastSquaresProblem(name=name, residual=residual, x0=onp.array(x0, dtype=float),
                                m=m, n=len(x0), f_star=f_star, zero_residual=f_star == 0.0,
                                note=note)

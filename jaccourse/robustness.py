@@ -25,7 +25,7 @@ import autograd.numpy as np
 import numpy as onp
 
 from jaccourse._validation import (as_positive_int, as_real, as_rng, check_callable,
-                                   check_entries, describe, float_array, function_named,
+                                   check_entries, describe, float_array, function_named, quiet,
                                    speaking_for)
 from jaccourse.derivatives import gradient, jacobian
 from jaccourse.nn import MLP
@@ -137,7 +137,7 @@ def input_sensitivity(model: Any, x: Any, y: Any = None, *,
     if x.ndim != 1:
         raise ValueError(f"{func}: for a callable f(x), x must be a single input of shape "
                          f"(n,), got shape {x.shape}; loop over a batch")
-    with onp.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with quiet():
         out = onp.asarray(model(x))
     with function_named(func, "model"), speaking_for("gradient", func), \
             speaking_for("jacobian", func):
@@ -256,8 +256,11 @@ class SpectralNorm:
 
 def _product(func: str, name: str, f: Callable, vec: onp.ndarray, size: int | None) -> onp.ndarray:
     try:
-        out = onp.asarray(f(vec), dtype=float)
+        with quiet():
+            out = float_array(func, f"{name}(v)", f(vec))
     except (TypeError, ValueError) as err:
+        if str(err).startswith(f"{func}:"):
+            raise
         raise type(err)(f"{func}: {name} failed on a vector of shape {vec.shape}: {err}") from None
     if out.ndim != 1 or (size is not None and out.shape != (size,)):
         want = f"({size},)" if size is not None else "(m,)"

@@ -361,7 +361,7 @@ BAD_CALLS = [
     (lambda: gradient_descent(rosen, [0.0, onp.nan], lr=0.1, steps=5), ValueError,
      "gradient_descent: x0 must be finite"),
     (lambda: gradient_descent(lambda x: np.log(x[0]), [-1.0], lr=0.1, steps=5), ValueError,
-     "gradient_descent: the objective must be finite at x0"),
+     "gradient_descent: the objective fun must be finite at x0"),
     (lambda: gradient_descent(lambda x: x, [1.0, 2.0], lr=0.1, steps=5), ValueError,
      "gradient_descent: the objective fun must return a scalar"),
     (lambda: gradient_descent(rosen, [0.0, 0.0], lr=0.1, steps=5, tol=-1.0), ValueError,
