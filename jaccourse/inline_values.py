@@ -205,6 +205,9 @@ def fill_numbers(myst_text: str, cwd: str | Path = ".", *, page: str = "the page
     kernel = _Kernel(Path(cwd), kernel_name, float(timeout), page)
     glue_roles: list[tuple[str, str]] = []
     cells = iter(code_sources)
+    # with {eval} roles only, the cells after the last of them need not run
+    names, last_line = _role_summary(myst_text, True)
+    stop_after = last_line if names <= {EVAL_ROLE} else None
 
     def fill(text: str) -> str:
         roles = _roles_in(text)
@@ -242,7 +245,9 @@ def fill_numbers(myst_text: str, cwd: str | Path = ".", *, page: str = "the page
             head, inner = block.lines[:1], block.lines[1:-1] if closed else block.lines[1:]
             tail = block.lines[-1:] if closed else []
             if block.name == "code-cell":
-                kernel.run(next(cells), f"at line {block.start}")
+                source = next(cells)
+                if stop_after is None or not top or block.start < stop_after:
+                    kernel.run(source, f"at line {block.start}")
                 if block.yaml_options:  # a figure caption may hold roles
                     k = len(block.yaml_options)
                     options = fill("\n".join(inner[1:k + 1])).split("\n")
@@ -299,15 +304,35 @@ def _glue_values(kernel: _Kernel, roles: list[tuple[str, str]], page: str) -> li
     return [v or "" for v in values]
 
 
-def _has_roles(text: str, top: bool) -> bool:
+def _role_summary(text: str, top: bool) -> tuple[set[str], int]:
+    """The names of the number roles in ``text`` and the first line of the last top-level
+    block (or paragraph) holding one (0 when there is none)."""
+    names: set[str] = set()
+    last = 0
     paragraph: list[str] = []
+    start = 0
+
+    def note(found: set[str], line: int) -> None:
+        nonlocal names, last
+        if found:
+            names |= found
+            last = line
+
     for block in read_blocks(text, front_matter=top):
-        if not block.fenced:
+        if not block.fenced and block.lines[0].strip():
+            if not paragraph:
+                start = block.start
             paragraph.append(block.lines[0])
-        elif block.name == "code-cell":
-            if block.yaml_options and _roles_in("\n".join(block.yaml_options)):
-                return True
-        elif block.name and block.name != "eval-rst":
-            if _has_roles("\n".join(block.lines[1:-1]), False):
-                return True
-    return bool(_roles_in("\n".join(paragraph)))
+            continue
+        note({r[2] for r in _roles_in("\n".join(paragraph))}, start)
+        paragraph = []
+        if block.name == "code-cell":
+            note({r[2] for r in _roles_in("\n".join(block.yaml_options))}, block.start)
+        elif block.fenced and block.name and block.name != "eval-rst":
+            note(_role_summary("\n".join(block.lines[1:-1]), False)[0], block.start)
+    note({r[2] for r in _roles_in("\n".join(paragraph))}, start)
+    return names, last
+
+
+def _has_roles(text: str, top: bool) -> bool:
+    return bool(_role_summary(text, top)[0])

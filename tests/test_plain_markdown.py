@@ -418,6 +418,12 @@ def test_fill_numbers_without_roles_starts_no_kernel(tmp_path):
     assert fill_numbers(text, tmp_path) == text  # the failing cell never ran
 
 
+def test_fill_numbers_with_eval_only_stops_after_the_last_role(tmp_path):
+    text = "\n".join([F + "{code-cell} ipython3", "x = 41", F, "", "x + 1 = {eval}`str(x + 1)`",
+                      "", F + "{code-cell} ipython3", "raise ValueError('never run')", F])
+    assert fill_numbers(text, tmp_path).splitlines()[4] == "x + 1 = 42"
+
+
 @pytest.mark.parametrize("body, message", [
     ("raise ValueError('broken')", r"the code cell at line 3 failed \(ValueError: broken\)"),
     ("y = 1", r"\{eval\}`z \+ 1` failed \(NameError"),
