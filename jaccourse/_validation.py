@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 import numpy as onp
+from autograd.tracer import Box
 
 __all__: list[str] = []  # private module
 
@@ -190,6 +191,24 @@ def as_array(func: str, name: str, value: Any, *, ndim: int | None = None,
     if not onp.all(onp.isfinite(arr)):
         raise ValueError(f"{func}: {name} must be finite, got NaN or inf")
     return arr
+
+
+def as_point(func: str, name: str, value: Any, *, size: int | None = None,
+             min_size: int = 1) -> Any:
+    """``value`` as a 1-D float array of real numbers (of length ``size``, at least
+    ``min_size``) for a model or residual function: unlike :func:`as_vector`, NaN and inf pass
+    (NaN in, NaN out: solvers probe such functions anywhere and judge the value), and
+    autograd's traced values pass with their shape checked."""
+    if not isinstance(value, Box):
+        value = float_array(func, name, value, what="a 1-D array of real numbers")
+    shape = onp.shape(value)
+    if len(shape) != 1:
+        raise ValueError(f"{func}: {name} must be a 1-D array, got shape {shape}")
+    if size is not None and shape[0] != size:
+        raise ValueError(f"{func}: {name} must have shape ({size},), got shape {shape}")
+    if shape[0] < min_size:
+        raise ValueError(f"{func}: {name} must have at least {min_size} entries, got {shape[0]}")
+    return value
 
 
 def as_positive_int(func: str, name: str, value: Any, *, minimum: int = 1,

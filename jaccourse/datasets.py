@@ -27,8 +27,10 @@ from typing import Any, Callable
 
 import autograd.numpy as np
 import numpy as onp
+from autograd.tracer import Box
 
-from jaccourse._validation import as_real, as_rng, describe, read_only
+from jaccourse._validation import (as_point, as_real, as_rng, describe, float_array, read_only,
+                                   speaking_for)
 
 __all__ = ["RegressionData", "load_diabetes", "DigitsData", "load_digits", "NistProblem",
            "NIST_STRD_NAMES", "load_nist_strd", "agreeing_digits"]
@@ -291,16 +293,19 @@ class NistProblem:
     description: str
 
 
-def _checked_beta(name: str, beta: Any, p: int) -> Any:
-    """``beta`` unchanged (it may be an autograd box), after checking its shape is ``(p,)``."""
-    if onp.shape(beta) != (p,):
-        raise ValueError(f"{name} model: beta must have shape ({p},), got shape {onp.shape(beta)}")
-    return beta
+def _checked_beta(name: str, beta: Any, p: int, x: Any = None) -> tuple[Any, Any]:
+    """``beta`` as ``(p,)`` real numbers and ``x`` as real numbers of any shape (autograd's
+    traced values pass, the shape of ``beta`` checked)."""
+    func = f"{name} model"
+    beta = as_point(func, "beta", beta, size=p)
+    if not isinstance(x, Box):
+        x = float_array(func, "x", x)
+    return beta, x
 
 
 def _exponential_model(name: str) -> Callable[[Any, Any], Any]:
     def model(beta: Any, x: Any) -> Any:
-        b = _checked_beta(name, beta, 2)
+        b, x = _checked_beta(name, beta, 2, x)
         return b[0] * (1.0 - np.exp(-b[1] * x))
 
     model.__doc__ = f"The {name} model y = b1*(1-exp(-b2*x)) (autograd-differentiable in beta)."
@@ -309,7 +314,7 @@ def _exponential_model(name: str) -> Callable[[Any, Any], Any]:
 
 def _rational_model(name: str) -> Callable[[Any, Any], Any]:
     def model(beta: Any, x: Any) -> Any:
-        b = _checked_beta(name, beta, 7)
+        b, x = _checked_beta(name, beta, 7, x)
         numerator = b[0] + b[1] * x + b[2] * x**2 + b[3] * x**3
         denominator = 1.0 + b[4] * x + b[5] * x**2 + b[6] * x**3
         return numerator / denominator
@@ -484,7 +489,8 @@ def load_nist_strd(name: str) -> NistProblem:
     x, y = read_only(parsed["x"]), read_only(parsed["y"])
 
     def residual(beta: Any) -> Any:
-        return model(beta, x) - y
+        with speaking_for(f"{canonical} model", f"{canonical} residual"):
+            return model(beta, x) - y
 
     residual.__doc__ = f"The {canonical} residual beta -> model(beta, x) - y, shape ({x.size},)."
     description = (f"{parsed['description']} Reference: {parsed['reference']} From NIST's "

@@ -31,29 +31,11 @@ from typing import Any, Callable
 
 import autograd.numpy as np
 import numpy as onp
-from autograd.tracer import Box
 
-from jaccourse._validation import (as_bool, as_positive_int, as_real, as_vector, check_callable,
-                                   describe, float_array, quiet)
+from jaccourse._validation import (as_bool, as_point, as_positive_int, as_real, as_vector,
+                                   check_callable, describe, float_array, quiet)
 
 __all__ = ["rosenbrock", "rosenbrock_residual", "LeastSquaresProblem", "MGH_PROBLEMS"]
-
-
-def _check_shape(func: str, x: Any, *, size: int | None = None, min_size: int = 1) -> Any:
-    """``x`` checked to be a 1-D array of real numbers of the given size, as a float array
-    (autograd's traced values pass through, shape checked). NaN and inf are let through: a
-    test problem evaluates anywhere (NaN in, NaN out), since solvers probe it at whatever
-    point they try and judge the value themselves."""
-    if not isinstance(x, Box):
-        x = float_array(func, "x", x, what="a 1-D array of real numbers")
-    shape = onp.shape(x)
-    if len(shape) != 1:
-        raise ValueError(f"{func}: x must be a 1-D array, got shape {shape}")
-    if size is not None and shape[0] != size:
-        raise ValueError(f"{func}: x must have shape ({size},), got shape {shape}")
-    if shape[0] < min_size:
-        raise ValueError(f"{func}: x must have at least {min_size} entries, got {shape[0]}")
-    return x
 
 
 def rosenbrock(x: Any) -> Any:
@@ -90,7 +72,7 @@ def rosenbrock(x: Any) -> Any:
     >>> gradient(rosenbrock, [1.0, 1.0, 1.0])
     array([0., 0., 0.])
     """
-    x = _check_shape("rosenbrock", x, min_size=2)
+    x = as_point("rosenbrock", "x", x, min_size=2)
     head, tail = x[:-1], x[1:]
     return np.sum(100.0 * (tail - head ** 2) ** 2 + (1.0 - head) ** 2)
 
@@ -124,7 +106,7 @@ def rosenbrock_residual(x: Any) -> Any:
     array([[-20.,  10.],
            [ -1.,   0.]])
     """
-    x = _check_shape("rosenbrock_residual", x, size=2)
+    x = as_point("rosenbrock_residual", "x", x, size=2)
     return np.array([10.0 * (x[1] - x[0] ** 2), 1.0 - x[0]])
 
 
@@ -401,7 +383,7 @@ def _checked(name: str, residual: Callable, n: int) -> Callable:
     func = f"MGH_PROBLEMS[{name!r}].residual"
 
     def checked(x: Any) -> Any:
-        return residual(_check_shape(func, x, size=n))
+        return residual(as_point(func, "x", x, size=n))
 
     checked.__name__ = checked.__qualname__ = residual.__name__
     checked.__doc__ = f"The residual of the MGH problem {name!r}: x of shape ({n},) -> (m,)."

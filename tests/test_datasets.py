@@ -211,6 +211,8 @@ def test_residual_is_model_minus_data_and_model_broadcasts_over_x():
 def test_a_wrong_parameter_vector_is_refused_by_the_model(name, p):
     problem = load_nist_strd(name)
     with pytest.raises(ValueError, match=rf"{name} model: beta must have shape \({p},\)"):
+        problem.model(onp.ones(p + 1), problem.x)
+    with pytest.raises(ValueError, match=rf"{name} residual: beta must have shape \({p},\)"):
         problem.residual(onp.ones(p + 1))
 
 
