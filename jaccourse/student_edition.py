@@ -28,10 +28,10 @@ declares a ``jupytext`` or ``kernelspec`` section), ``DIR/<page>.ipynb`` with
   solutions computes or checks something the rest of the chapter needs;
 * the Markdown **read by any Jupyter front end**, MyST extension or not: the chapter is first
   run once, solutions included, and each number its prose quotes (``{glue:text}``,
-  ``{eval}``) is written in (:mod:`jaccourse.inline_values`); then every MyST construct
+  ``{eval}``) is written in (``jaccourse._inline_values``); then every MyST construct
   becomes plain Markdown, with the numbers the site shows for references ("Theorem 2.1",
   "(3.4)", "Fig. 5.2"), citations "(Author, year)", headed blocks for admonitions and
-  theorems (:mod:`jaccourse.plain_markdown` lists every construct and what it becomes);
+  theorems (``jaccourse._plain_markdown`` lists every construct and what it becomes);
 * notebook metadata: the ``python3`` kernel; the jupytext metadata is dropped. Cell ids are
   ``cell-0``, ``cell-1``, ... so that writing the edition twice gives the same files.
 
@@ -78,7 +78,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from jaccourse.myst_blocks import OPTION, Block, read_blocks
+from jaccourse._myst_blocks import OPTION, Block, read_blocks
 
 __all__ = ["student_text", "write_student_edition", "main"]
 
@@ -552,8 +552,8 @@ c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplemente
 
 
 def _filled_text(page: Path, root: Path, func: str) -> str:
-    """The page's source with its numbers filled in (``jaccourse.inline_values``), cached."""
-    from jaccourse.inline_values import fill_numbers
+    """The page's source with its numbers filled in (``jaccourse._inline_values``), cached."""
+    from jaccourse._inline_values import fill_numbers
 
     text = page.read_text(encoding="utf-8")
     key = (str(page.resolve()), text)
@@ -592,8 +592,8 @@ def write_student_edition(out: str | Path, source: str | Path | None = None, *,
     Each page of the table of contents whose front matter declares a ``jupytext`` or
     ``kernelspec`` section (but the instructors' page) is run once, solutions included, to
     fill in the numbers its prose quotes (``{glue:text}``, ``{eval}``; see
-    ``jaccourse.inline_values``), goes through :func:`student_text` (solutions out, stubs in,
-    exercises numbered as on the site) and through ``jaccourse.plain_markdown.plain_markdown``
+    ``jaccourse._inline_values``), goes through :func:`student_text` (solutions out, stubs in,
+    exercises numbered as on the site) and through ``jaccourse._plain_markdown.plain_markdown``
     (every MyST construct as plain Markdown, references with the site's numbers), and is
     written as a notebook without outputs.
 
@@ -685,7 +685,7 @@ def write_student_edition(out: str | Path, source: str | Path | None = None, *,
     yaml = _require("yaml", "PyYAML")
     jupytext = _require("jupytext", "jupytext")
     nbformat = _require("nbformat", "nbformat")
-    from jaccourse.plain_markdown import book_index, plain_markdown
+    from jaccourse._plain_markdown import book_index, plain_markdown
 
     root = _find_root(source, func)
     pages = [p for p in _toc_pages(root, yaml, func)

@@ -1,5 +1,5 @@
-"""MyST to plain Markdown (``jaccourse.plain_markdown``) and the numbers in the prose
-(``jaccourse.inline_values``), on small synthetic books.
+"""MyST to plain Markdown (``jaccourse._plain_markdown``) and the numbers in the prose
+(``jaccourse._inline_values``), on small synthetic books.
 
 Each MyST construct the chapters use is converted once here and the result compared with
 what the site shows for it (numbers worked out by hand from Sphinx's rules: chapters
@@ -21,8 +21,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 
-from jaccourse.inline_values import fill_numbers, format_glue_text
-from jaccourse.plain_markdown import book_index, plain_markdown
+from jaccourse._inline_values import fill_numbers, format_glue_text
+from jaccourse._plain_markdown import book_index, plain_markdown
 
 F = "```"
 MYST = (MarkdownIt("commonmark").use(myst_role_plugin).use(myst_block_plugin)

@@ -8,7 +8,8 @@ length (an unclosed fence runs to the end of the text, as in CommonMark); a fenc
 string is ``{name} argument`` is a directive, whose content starts with its options (``:key:
 value`` lines or a ``---`` YAML block). Everything else is one block per line.
 
-Not re-exported by ``import jaccourse``.
+A private module of the book machinery (not re-exported by ``import jaccourse``): its names
+are for ``jaccourse.student_edition``.
 
 Examples
 --------

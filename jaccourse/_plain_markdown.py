@@ -18,7 +18,7 @@ published site shows:
 * **API roles** (``{api}``, ``{py:func}``, ``{py:class}``, ``{py:meth}``, ``{py:data}``,
   ``{py:mod}``, ...) the object's name in code font, as the site shows it (``~`` keeps the last
   component; functions and methods get ``()``, as Sphinx writes them);
-* **numbers** are filled in beforehand (``jaccourse.inline_values``); a ``{glue:text}`` or
+* **numbers** are filled in beforehand (``jaccourse._inline_values``); a ``{glue:text}`` or
   ``{eval}`` role still here is an error;
 * **labels** ``(label)=`` and MyST comments (``% ...``) go; **headings** get the site's section
   numbers ("## 3.2. Polar coordinates"); **labelled equations** ``$$ ... $$ (label)`` and
@@ -42,7 +42,8 @@ A construct this module does not know (an unknown role or directive, a reference
 no page defines) is refused with a ``ValueError`` naming it: a raw construct never reaches a
 student silently.
 
-Not re-exported by ``import jaccourse``.
+A private module of the book machinery (not re-exported by ``import jaccourse``): its names
+are for ``jaccourse.student_edition``.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from jaccourse.myst_blocks import Block, read_blocks
+from jaccourse._myst_blocks import Block, read_blocks
 
 __all__ = ["Target", "BookIndex", "book_index", "iter_roles", "plain_markdown",
            "NUMBER_ROLES"]
@@ -514,7 +515,7 @@ def _render_role(name: str, content: str, ctx: _Context) -> str:
     if name in NUMBER_ROLES:
         raise _error(ctx.func, f"page {ctx.page}: {{{name}}}`{content}` was not filled in; "
                      "expected the chapter's numbers to be computed first "
-                     "(jaccourse.inline_values.fill_numbers)")
+                     "(jaccourse._inline_values.fill_numbers)")
     raise _error(ctx.func, f"page {ctx.page}: the role {{{name}}} (in {{{name}}}`{content}`) "
                  "has no plain-Markdown form; expected one of the roles the module docstring "
                  "lists")

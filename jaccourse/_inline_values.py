@@ -15,7 +15,8 @@ evaluates each ``{eval}`` expression through the kernel's ``user_expressions`` a
 collects every glued value, and returns the chapter's MyST text with each of these roles
 replaced by its text. Roles inside code cells and literal fences are not roles and stay.
 
-Not re-exported by ``import jaccourse``.
+A private module of the book machinery (not re-exported by ``import jaccourse``): its names
+are for ``jaccourse.student_edition``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from jaccourse.myst_blocks import read_blocks
+from jaccourse._myst_blocks import read_blocks
 
 __all__ = ["fill_numbers", "format_glue_text", "GLUE_ROLES", "EVAL_ROLE"]
 
@@ -83,7 +84,7 @@ def format_glue_text(plain: str, fmt_spec: str) -> str:
 
 
 def _roles_in(text: str) -> list[tuple[int, int, str, str]]:
-    from jaccourse.plain_markdown import iter_roles
+    from jaccourse._plain_markdown import iter_roles
 
     return [r for r in iter_roles(text) if r[2] in GLUE_ROLES or r[2] == EVAL_ROLE]
 
