@@ -1,8 +1,11 @@
-"""The API reference (book/api.md) covers every public module and object, once; the notation
-page's glossary links every term to the chapter that teaches it.
+"""The API reference covers every public module and object, once, one page per module; the
+notation page's glossary links every term to the chapter that teaches it.
 
-These tests read the Markdown sources and the package, not a built book: the build itself
-(``jupyter-book build -W -n``) checks that every cross-reference resolves.
+The reference is ``book/api.md`` (conventions and the list of modules) with one page per
+module, ``book/api/<module>.md``, listed under it in ``_toc.yml`` (a page of a few hundred kB
+at most, where one page for the whole package weighed 1 MB). These tests read the Markdown
+sources and the package, not a built book: the build itself (``jupyter-book build -W -n``)
+checks that every cross-reference resolves, and ``tests/e2e/test_phone.py`` weighs the pages.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import jaccourse
 
 ROOT = Path(__file__).resolve().parents[1]
 API = ROOT / "book" / "api.md"
+API_DIR = ROOT / "book" / "api"
 NOTATION = ROOT / "book" / "notation.md"
 
 EVAL_RST = re.compile(r"^```\{eval-rst\}\n(.*?)^```", re.S | re.M)
@@ -28,18 +32,37 @@ AUTOMODULE = re.compile(r"^\.\. automodule:: (\S+)\n((?:[ \t]+:[\w-]+:.*\n?)*)",
 AUTODATA = re.compile(r"^\.\. autodata:: (\S+)", re.M)
 
 
-def _rst_blocks() -> list[str]:
-    return EVAL_RST.findall(API.read_text(encoding="utf-8"))
+def _api_pages() -> list[Path]:
+    return sorted(API_DIR.glob("*.md"))
+
+
+def _rst_blocks(pages: list[Path] | None = None) -> list[str]:
+    pages = [API, *_api_pages()] if pages is None else pages
+    return [block for page in pages for block in EVAL_RST.findall(page.read_text(encoding="utf-8"))]
 
 
 def _automodules() -> dict[str, list[str]]:
-    """``{module name: [its option lines]}`` for every automodule directive of api.md."""
+    """``{module name: [its option lines]}`` for every automodule directive of the API pages."""
     found: dict[str, list[str]] = {}
-    for block in _rst_blocks():
-        for name, options in AUTOMODULE.findall(block):
-            assert name not in found, f"api.md documents {name} twice"
-            found[name] = [line.strip() for line in options.splitlines() if line.strip()]
+    for page in [API, *_api_pages()]:
+        for block in _rst_blocks([page]):
+            for name, options in AUTOMODULE.findall(block):
+                assert name not in found, f"the API pages document {name} twice"
+                assert page.parent == API_DIR and name == f"jaccourse.{page.stem}", (
+                    f"{page.relative_to(ROOT)} documents {name}: each module has its own page "
+                    f"book/api/<module>.md")
+                found[name] = [line.strip() for line in options.splitlines() if line.strip()]
     return found
+
+
+def _toc_api_sections() -> list[str]:
+    """The files listed under the ``book/api`` entry of ``_toc.yml``, in order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    for part in toc.get("parts", []):
+        for chapter in part.get("chapters", []):
+            if chapter.get("file", "").removesuffix(".md") == "book/api":
+                return [s["file"].removesuffix(".md") for s in chapter.get("sections", [])]
+    raise AssertionError("_toc.yml has no book/api entry")
 
 
 def _autodata() -> list[str]:
@@ -63,18 +86,31 @@ def _attribute_docs(module) -> dict[str, str]:
 
 def test_every_module_of_the_package_has_an_automodule_entry_with_members():
     documented = _automodules()
-    assert documented, "api.md has no automodule directive inside an eval-rst block"
+    assert documented, "the API pages have no automodule directive inside an eval-rst block"
     missing = sorted(set(_package_modules()) - set(documented))
-    assert not missing, f"modules missing from book/api.md: {missing}"
+    assert not missing, f"modules without an API page book/api/<module>.md: {missing}"
     for name, options in documented.items():
         assert ":members:" in options, f"{name}: automodule needs a bare :members: (it follows __all__)"
         # :undoc-members: or :imported-members: would document names outside __all__
         assert options == [":members:"], f"{name}: unexpected options {options}"
 
 
+def test_every_module_page_is_in_the_toc_under_the_reference_and_listed_by_it():
+    pages = [f"book/api/{p.stem}" for p in _api_pages()]
+    sections = _toc_api_sections()
+    assert sorted(sections) == sorted(pages), (
+        f"_toc.yml's book/api sections {sections} differ from the pages {pages}")
+    listed = re.findall(r"\{doc\}`api/(\w+)`", API.read_text(encoding="utf-8"))
+    assert [f"book/api/{m}" for m in listed] == sections, (
+        "api.md lists the module pages in another order than _toc.yml, or misses one: "
+        f"{listed}")
+    assert not re.search(r"^```\{eval-rst\}", API.read_text(encoding="utf-8"), re.M), (
+        "api.md is the overview: the autodoc directives belong on the module pages")
+
+
 @pytest.mark.parametrize("name", _package_modules())
 def test_every_listed_module_exists_and_declares_all(name):
-    assert name in _automodules(), f"{name} is not in book/api.md"
+    assert name in _automodules(), f"{name} has no API page"
     module = importlib.import_module(name)
     assert isinstance(getattr(module, "__all__", None), list | tuple), f"{name} has no __all__"
     assert module.__all__, f"{name}.__all__ is empty"
@@ -84,15 +120,15 @@ def test_every_listed_module_exists_and_declares_all(name):
 
 def test_no_module_listed_that_does_not_exist():
     unknown = sorted(set(_automodules()) - set(_package_modules()))
-    assert not unknown, f"book/api.md lists modules that are not public jaccourse modules: {unknown}"
+    assert not unknown, f"the API pages list modules that are not public jaccourse modules: {unknown}"
 
 
-def test_every_module_section_has_a_heading_naming_it_and_no_math_in_headings():
-    text = API.read_text(encoding="utf-8")
-    headings = re.findall(r"^#{1,6} (.*)$", text, re.M)
+def test_every_module_page_is_titled_by_its_module_and_no_math_in_headings():
     for name in _automodules():
-        assert f"`{name}`" in headings, f"api.md: no heading `{name}`"
-    for page in (API, NOTATION):
+        page = API_DIR / f"{name.split('.', 1)[1]}.md"
+        headings = re.findall(r"^# (.*)$", page.read_text(encoding="utf-8"), re.M)
+        assert headings == [f"`{name}`"], f"{page.name}: title {headings}, expected `{name}`"
+    for page in (API, NOTATION, *_api_pages()):
         for heading in re.findall(r"^#{1,6} (.*)$", page.read_text(encoding="utf-8"), re.M):
             assert "$" not in heading, f"{page.name}: math in the heading {heading!r}"
 
@@ -113,16 +149,16 @@ def test_every_public_object_has_a_docstring_and_is_documented_exactly_once(name
         elif public in attr_docs:
             # a documented constant: automodule lists it, so no autodata entry may repeat it
             assert attr_docs[public].strip(), f"{where}: empty doc comment"
-            assert public not in explicit, f"{where} is documented twice in api.md"
+            assert public not in explicit, f"{where} is documented twice in the API pages"
         else:
             # automodule skips a constant without a doc comment: it needs its own __doc__
             # and an explicit autodata entry (the built-in activations of nn)
             own = vars(obj).get("__doc__") if hasattr(obj, "__dict__") else None
             assert own and own.strip(), (
                 f"{where} has no documentation: add a `#:` comment or a docstring after it")
-            assert public in explicit, f"{where} needs `.. autodata:: {where}` in api.md"
+            assert public in explicit, f"{where} needs `.. autodata:: {where}` on its API page"
     stray = explicit - set(module.__all__)
-    assert not stray, f"api.md has autodata entries for names outside {name}.__all__: {stray}"
+    assert not stray, f"the API pages have autodata entries for names outside {name}.__all__: {stray}"
 
 
 def test_autodoc_and_napoleon_are_enabled():

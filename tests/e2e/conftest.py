@@ -29,6 +29,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SITE_ENV = "JACCOURSE_SITE"
 VIEWPORT = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}      # a common phone screen, in CSS px
 TIMEOUT_MS = 30_000
 
 
@@ -136,12 +137,12 @@ def offline() -> Offline:
     return Offline()
 
 
-@pytest.fixture(scope="session")
-def context(browser: Browser, base_url: str, offline: Offline) -> BrowserContext:
-    """The one browsing context: a desktop window, light colour scheme, no network but
-    the local server."""
+def offline_context(browser: Browser, base_url: str, offline: Offline,
+                    **options) -> BrowserContext:
+    """A new browsing context (``options`` as for ``browser.new_context``) whose requests
+    that leave the local server are aborted and recorded in ``offline``. The caller closes it."""
     local = urlsplit(base_url).netloc
-    ctx = browser.new_context(viewport=VIEWPORT, color_scheme="light")
+    ctx = browser.new_context(**options)
     ctx.set_default_timeout(TIMEOUT_MS)
 
     def only_local(route):
@@ -153,6 +154,26 @@ def context(browser: Browser, base_url: str, offline: Offline) -> BrowserContext
             route.abort()
 
     ctx.route("**/*", only_local)
+    return ctx
+
+
+@pytest.fixture(scope="session")
+def context(browser: Browser, base_url: str, offline: Offline) -> BrowserContext:
+    """The one browsing context: a desktop window, light colour scheme, no network but
+    the local server."""
+    ctx = offline_context(browser, base_url, offline, viewport=VIEWPORT, color_scheme="light")
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="session")
+def phone_context(browser: Browser, base_url: str, offline: Offline) -> BrowserContext:
+    """A phone: 390 x 844 CSS px at 3 device pixels per px, touch, light colour scheme, no
+    network but the local server."""
+    ctx = offline_context(browser, base_url, offline, viewport=PHONE, device_scale_factor=3,
+                          is_mobile=True, has_touch=True, color_scheme="light")
     try:
         yield ctx
     finally:
@@ -203,11 +224,7 @@ def load_all_images(page: Page) -> None:
     page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
 
 
-@pytest.fixture(scope="session")
-def open_page(context: BrowserContext, base_url: str, offline: Offline):
-    """``open_page(path, init_script=None)``: a new tab on ``base_url + path`` after its
-    ``load`` event, recording errors from the start. The caller closes ``visit.page``."""
-
+def _opener(context: BrowserContext, base_url: str, offline: Offline):
     def _open(path: str, init_script: str | None = None) -> Visit:
         page = context.new_page()
         visit = Visit(page=page, url=base_url + path, offline=offline,
@@ -226,3 +243,16 @@ def open_page(context: BrowserContext, base_url: str, offline: Offline):
         return visit
 
     return _open
+
+
+@pytest.fixture(scope="session")
+def open_page(context: BrowserContext, base_url: str, offline: Offline):
+    """``open_page(path, init_script=None)``: a new tab on ``base_url + path`` after its
+    ``load`` event, recording errors from the start. The caller closes ``visit.page``."""
+    return _opener(context, base_url, offline)
+
+
+@pytest.fixture(scope="session")
+def open_phone_page(phone_context: BrowserContext, base_url: str, offline: Offline):
+    """``open_phone_page(path, init_script=None)``: as ``open_page``, on the phone."""
+    return _opener(phone_context, base_url, offline)
