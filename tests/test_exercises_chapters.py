@@ -1,7 +1,9 @@
 """Every chapter's exercises follow the course's conventions (issue: teaching and reading).
 
-Per chapter from ``gaussian-integral`` to ``appendix-extrema``: at least three exercises in
-sphinx-exercise's gated syntax, each followed by a dropdown solution naming it; at least one
+Per chapter from ``gaussian-integral`` to ``appendix-extrema``: at least three exercises, each
+one ``{exercise}`` directive (a box in JupyterLab too; its starter code, if any, in the code
+cells right after it), followed by a dropdown solution in sphinx-exercise's gated syntax (it
+holds code cells) naming it; at least one
 by hand (a solution without an answer cell) and at least one in code (a solution whose one
 answer cell marks the answer with ``# BEGIN SOLUTION``/``# END SOLUTION`` and ends with a
 check of ``jaccourse.exercises`` for that very label, whose reference exists and is of the
@@ -22,8 +24,8 @@ TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 ORDERED = [c["file"].split("/")[-1] for part in TOC["parts"] for c in part["chapters"]]
 CHAPTERS = ORDERED[ORDERED.index("gaussian-integral"):ORDERED.index("appendix-extrema") + 1]
 
-EXERCISE = re.compile(r"^```\{exercise-start\}\n:label: (?P<label>\S+)\n(?:.*\n)*?```\n"
-                      r"(?P<body>(?:.*\n)*?)```\{exercise-end\}\n```\n", re.M)
+EXERCISE = re.compile(r"^(?P<fence>`{3,})\{exercise\}\n:label: (?P<label>\S+)\n"
+                      r"(?P<body>(?:.*\n)*?)(?P=fence)\n", re.M)
 SOLUTION = re.compile(r"^```\{solution-start\} (?P<label>\S+)\n(?P<options>(?::.*\n)*)```\n"
                       r"(?P<body>(?:.*\n)*?)```\{solution-end\}\n```\n", re.M)
 CODE_CELL = re.compile(r"^```\{code-cell\} ipython3\n(?P<source>(?:.*\n)*?)```\n", re.M)
@@ -46,16 +48,20 @@ def test_the_chapters_with_exercises_are_the_seventeen_from_gaussian_integral_to
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_exercises_are_gated_and_each_is_followed_by_its_dropdown_solution(chapter):
+def test_each_exercise_is_one_box_followed_by_its_dropdown_solution(chapter):
     text, exs, sols = blocks(chapter)
-    assert not re.search(r"^(`{3,}|:{3,})\{(exercise|solution)\}", text, re.M), \
-        f"{chapter}: use the gated exercise-start/solution-start syntax"
-    assert text.count("{exercise-start}") == len(exs) >= 3, f"{chapter}: fewer than 3 exercises"
+    assert "{exercise-start}" not in text, \
+        f"{chapter}: an exercise is one {{exercise}} directive (gated exercises split in JupyterLab)"
+    assert not re.search(r"^(`{3,}|:{3,})\{solution\}", text, re.M), \
+        f"{chapter}: use the gated solution-start/solution-end syntax"
+    assert text.count("{exercise}") == len(exs) >= 3, f"{chapter}: fewer than 3 exercises"
     assert text.count("{solution-start}") == len(sols) == len(exs)
     for ex, sol in zip(exs, sols):
         assert sol["label"] == ex["label"], f"{chapter}: solution after {ex['label']} names {sol['label']}"
-        assert sol.start() > ex.end() and not text[ex.end():sol.start()].strip(), \
-            f"{chapter}: the solution of {ex['label']} must follow its exercise directly"
+        between = CODE_CELL.sub("", text[ex.end():sol.start()])   # the exercise's starter code
+        between = re.sub(r"^(\+\+\+.*|%.*)$", "", between, flags=re.M)  # cell breaks, comments
+        assert sol.start() > ex.end() and not between.strip(), \
+            f"{chapter}: the solution of {ex['label']} must follow its exercise (and starter code)"
         assert ":class: dropdown" in sol["options"], f"{chapter}: {ex['label']}'s solution is not a dropdown"
         assert ex["label"].split("-ex-")[0] and "-ex-" in ex["label"]
     labels = [ex["label"] for ex in exs]

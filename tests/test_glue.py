@@ -1,58 +1,67 @@
-"""jaccourse.glue.glue sends exactly the display message myst-nb's glue sends."""
+"""jaccourse.glue: glued values read as myst-nb's former ``{glue:text}`` role showed them."""
 
 from __future__ import annotations
 
 import numpy as onp
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
+from myst_nb.core.variables import format_plain_text
 
-import jaccourse.glue
-import myst_nb.ext.glue
-
-
-@pytest.fixture
-def shell():
-    """An IPython shell, so that values are formatted as in a notebook kernel."""
-    return InteractiveShell.instance()
+from jaccourse.glue import GluedText, _plain_text, glue, glued
 
 
-def _messages(module, attr, monkeypatch, *args, **kwargs):
-    sent = []
-    monkeypatch.setattr(module, attr, lambda *a, **k: sent.append((a, k)))
-    return sent
-
-
-@pytest.mark.parametrize("value", [0.5, 3, "text", onp.float64(2.0), [1, 2]])
-@pytest.mark.parametrize("display", [True, False])
-def test_same_message_as_myst_nb(shell, monkeypatch, value, display):
-    ours = _messages(jaccourse.glue, "_display", monkeypatch)
-    theirs = _messages(myst_nb.ext.glue, "ipy_display", monkeypatch)
-    jaccourse.glue.glue("key", value, display=display)
-    myst_nb.ext.glue.glue("key", value, display=display)
-    assert ours == theirs and len(ours) == 1
-    bundle = ours[0][0][0]
-    assert any(k.endswith("text/plain") for k in bundle)
-    assert ours[0][1]["metadata"]["scrapbook"]["name"] == "key"
-
-
-def test_prefix_is_myst_nbs():
-    assert jaccourse.glue.GLUE_PREFIX == myst_nb.ext.glue.GLUE_PREFIX
-
-
-def test_importing_our_glue_does_not_import_nbformat():
-    import subprocess
-    import sys
-
-    code = "import sys, jaccourse.glue; print('nbformat' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
-
-
-@pytest.mark.parametrize("name, display, match", [
-    ("", True, "glue: name must be a non-empty string"),
-    (3, True, "glue: name must be a non-empty string"),
-    ("k", "no", "glue: display must be True or False"),
+@pytest.mark.parametrize("value, spec", [
+    (2 / 3, ".3f"), (2 / 3, ""), (1e-9, ".1e"), (12345, ",d"), (0.25, ".0%"), (3, ".2f"),
+    ("Gauss-Newton", ""), ("Newton's", ""), ("text", "s"),
+    (True, ""), (7, ""), (0.1, ""), ([1, 2], ""),
 ])
-def test_bad_input(name, display, match):
-    with pytest.raises(TypeError, match=match):
-        jaccourse.glue.glue(name, 1.0, display=display)
+def test_same_text_as_myst_nb_glue_text(value, spec):
+    """The oracle is myst-nb's own formatting of a glued value's text/plain."""
+    glue("key", value, display=False)
+    assert str(glued("key", spec)) == format_plain_text(_plain_text(value), spec)
+
+
+def test_numpy_scalars_format_like_floats():
+    glue("np", onp.float64(0.125), display=False)
+    assert str(glued("np", ".2f")) == "0.12"
+
+
+def test_glued_text_shows_without_quotes():
+    glue("word", "Levenberg-Marquardt", display=False)
+    text = glued("word")
+    assert repr(text) == "Levenberg-Marquardt" and isinstance(text, GluedText)
+    assert text == GluedText("Levenberg-Marquardt")
+
+
+def test_the_last_glue_wins():
+    glue("k", 1.0, display=False)
+    glue("k", 2.0, display=False)
+    assert str(glued("k", ".1f")) == "2.0"
+
+
+def test_display_shows_the_value(capsys):
+    glue("shown", 0.5, display=True)
+    assert "0.5" in capsys.readouterr().out
+
+
+def test_unknown_key_says_which_and_where():
+    with pytest.raises(KeyError, match="nothing is glued under 'never-glued'.*a cell above"):
+        glued("never-glued")
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: glue("", 1.0), TypeError, "glue: name must be a non-empty string"),
+    (lambda: glue(3, 1.0), TypeError, "glue: name must be a non-empty string"),
+    (lambda: glue("k", 1.0, display="no"), TypeError, "glue: display must be True or False"),
+    (lambda: glued(""), TypeError, "glued: name must be a non-empty string"),
+    (lambda: glued("k", 3), TypeError, "glued: spec must be a format specification"),
+    (lambda: GluedText(3), TypeError, "GluedText: text must be a string"),
+])
+def test_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_unformattable_value_names_key_and_spec():
+    glue("label", "abc", display=False)
+    with pytest.raises(ValueError, match="glued: cannot format the value glued under 'label'.*'.2f'"):
+        glued("label", ".2f")
