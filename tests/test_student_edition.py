@@ -7,9 +7,12 @@ answer becomes ``...  # your code here``, a column-0 answer becomes one
 
 The book tests write the edition of the real book once and check it against the chapter
 sources, read by an independent parser (markdown-it, CommonMark): one notebook per MyST
-notebook page of ``_toc.yml``; no line of a solution survives; every exercise label does;
-and every notebook runs from top to bottom in a fresh kernel, each stub printing
-"not answered yet" (about two minutes for the whole book).
+notebook page of ``_toc.yml``; no line of a solution survives; every exercise label does; no
+MyST construct is left in any Markdown cell (markdown-it with MyST's own plugins finds none)
+and every number of the prose is filled in; and every notebook runs from top to bottom in a
+fresh kernel, each stub printing "not answered yet". Writing the edition runs every chapter
+once (to fill the numbers in); the run is cached for the session, so the nbgrader test
+(``tests/test_nbgrader.py``) reuses it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from markdown_it import MarkdownIt
 
 from conftest import ROOT, _is_notebook, toc_chapters
 from jaccourse import student_edition
+from test_plain_markdown import raw_myst
 from jaccourse.student_edition import main, student_text, write_student_edition
 
 FRONT = textwrap.dedent("""\
@@ -652,9 +656,9 @@ PAGES_WITH_SOLUTIONS = [p for p in STUDENT_PAGES if _solutions(_lines(p))]
 PAGES_WITH_EXERCISES = [p for p in STUDENT_PAGES if _labels(_lines(p))]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def edition(tmp_path_factory) -> Path:
-    """The student edition of the real book, written once for the whole module."""
+    """The student edition of the real book, written once for the whole session."""
     out = tmp_path_factory.mktemp("student-edition")
     write_student_edition(out, source=ROOT)
     return out
@@ -736,3 +740,75 @@ def test_every_student_notebook_runs_and_every_stub_says_not_answered_yet(editio
         assert "not answered yet" in _output_text(cell), (
             f"{page.name}: a stub cell did not print 'not answered yet':\n{cell.source}\n"
             f"output: {_output_text(cell)!r}")
+
+
+@pytest.mark.parametrize("page", STUDENT_PAGES, ids=lambda p: p.stem)
+def test_no_myst_construct_is_left_in_any_markdown_cell(edition, page):
+    """What plain JupyterLab, VS Code or Colab would show raw: roles, labels, comments,
+    directives, equation labels, directive options. markdown-it with MyST's own plugins
+    (mdit-py-plugins) reads every Markdown cell; it must find none of them."""
+    nb = _notebook(edition, page)
+    found = [(k, construct) for k, cell in enumerate(nb.cells) if cell.cell_type == "markdown"
+             for construct in raw_myst(cell.source)]
+    assert not found, f"{page.name}: MyST left in the student notebook: {found[:10]}"
+
+
+NUMBER_ROLES = ("glue:text", "eval")
+
+
+def _number_contexts(page: Path) -> list[str]:
+    """For each number role in the page's prose outside the solutions, the three words right
+    before it on its line (when there are three, and no other role or code between). The roles
+    are found by markdown-it's MyST role plugin, not by the code under test."""
+    from test_plain_markdown import MYST
+
+    lines = _lines(page)
+    inside = set().union(*(set(block) for block, _ in _solutions(lines)))
+    code = {k for info, first, end in _fences(lines)
+            if info.startswith("{code-cell}") or not info.startswith("{")
+            for k in range(first, end)}
+    contexts = []
+    for k, line in enumerate(lines):
+        if k in inside or k in code or "`" not in line:
+            continue
+        children = MYST.parseInline(line)[0].children or []
+        for before, token in zip([None, *children], children):
+            if (token.type == "myst_role" and token.meta["name"] in NUMBER_ROLES
+                    and before is not None and before.type == "text"
+                    and len(before.content.split()) >= 3):
+                contexts.append(" ".join(before.content.split()[-3:]))
+    return contexts
+
+
+@pytest.mark.parametrize("page", STUDENT_PAGES, ids=lambda p: p.stem)
+def test_every_number_is_filled_in(edition, page):
+    """Where the source has a number role, the notebook's Markdown has the words before it
+    followed by a value, never by a role or nothing."""
+    nb = _notebook(edition, page)
+    text = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
+    assert "{glue" not in text and "{eval}" not in text, f"{page.name}: a number role is left"
+    for context in _number_contexts(page):
+        after = [m.group(1) for m in re.finditer(re.escape(context) + r" ?(\S*)", text)]
+        assert after, f"{page.name}: the words {context!r} before a number are missing"
+        assert any(value and not value.startswith(("{", "`")) for value in after), (
+            f"{page.name}: after {context!r} comes {after}, not a number")
+
+
+def test_the_real_book_has_numbers_to_fill_in():
+    """The test above checks something: the prose of the chapters quotes computed numbers."""
+    assert sum(len(_number_contexts(p)) for p in STUDENT_PAGES) >= 100
+
+
+def test_references_carry_the_site_numbers(edition):
+    """Chapter numbers run through the numbered parts: the first chapter of Part II is the
+    one after the last of Part I; headings carry their section numbers."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    numbered = [Path(c["file"]).stem for part in toc["parts"] if part.get("numbered")
+                for c in part["chapters"]]
+    for number, stem in enumerate(numbered, start=1):
+        if not (edition / f"{stem}.ipynb").is_file():
+            continue
+        first = nbformat.read(edition / f"{stem}.ipynb", as_version=4).cells[0].source
+        assert first.startswith(f"# {number}. "), (stem, first.splitlines()[0])
