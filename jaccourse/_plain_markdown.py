@@ -786,7 +786,8 @@ def plain_markdown(myst_text: str, index: BookIndex, page: str, *,
     >>> index = BookIndex(titles={"ch": "Chapter"}, numbers={"ch": "2"},
     ...                   targets={"ch-eq": Target("equation", "ch", "2.1", "")},
     ...                   citations={"k": ("Hung", "2025", "Hung (2025). *Seed*.")})
-    >>> text = "# Chapter\n\n(ch-sec)=\n## Part\n\n$$\nx = 1\n$$ (ch-eq)\n\nBy {eq}`ch-eq` {cite:p}`k`."
+    >>> text = ("# Chapter\n\n(ch-sec)=\n## Part\n\n$$\nx = 1\n$$ (ch-eq)\n\n"
+    ...         "By {eq}`ch-eq` {cite:p}`k`.")
     >>> print(plain_markdown(text, index, "ch"))
     # 2. Chapter
     <BLANKLINE>
