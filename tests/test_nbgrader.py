@@ -78,7 +78,7 @@ def cycle(tmp_path_factory) -> dict:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     x = [f"--Exchange.root={exchange}"]
 
-    def student(name: str) -> list[str]:  # each student has a cache of their own, as at home
+    def as_student(name: str) -> list[str]:  # each student has a cache of their own, as at home
         return [*x, f"--Exchange.cache={cache / name}"]
 
     written = write_student_edition(course, source=ROOT, format="nbgrader", chapters=CHAPTERS)
@@ -88,7 +88,7 @@ def cycle(tmp_path_factory) -> dict:
     home = {s: base / "students" / s for s in STUDENTS}
     for folder in home.values():
         folder.mkdir(parents=True)
-    _parallel([(["fetch_assignment", ch, "--course", "jaccourse", *student("alice")],
+    _parallel([(["fetch_assignment", ch, "--course", "jaccourse", *as_student("alice")],
                 home["alice"])
                for ch in CHAPTERS], env)
     for chapter in CHAPTERS:
@@ -108,7 +108,7 @@ def cycle(tmp_path_factory) -> dict:
                         assert WRONG_FROM in cell.source
                         cell.source = cell.source.replace(WRONG_FROM, WRONG_TO)
             nbformat.write(nb, path)
-    _parallel([(["submit", ch, "--course", "jaccourse", "--student", s, *student(s)], home[s])
+    _parallel([(["submit", ch, "--course", "jaccourse", "--student", s, *as_student(s)], home[s])
                for s in STUDENTS for ch in CHAPTERS], env)
     for chapter in CHAPTERS:
         _check(_run(["collect", chapter, *x], course, env))
@@ -118,7 +118,7 @@ def cycle(tmp_path_factory) -> dict:
         _check(_run(["generate_feedback", chapter], course, env))
     _parallel([(["release_feedback", ch, *x], course) for ch in CHAPTERS], env)
     _check(_run(["fetch_feedback", "linear-maps", "--course", "jaccourse", "--student", "carol",
-                 *student("carol")], home["carol"], env))
+                 *as_student("carol")], home["carol"], env))
     _check(_run(["export", "--to", str(base / "grades.csv")], course, env))
     with open(base / "grades.csv", newline="", encoding="utf-8") as handle:
         grades = {(row["assignment"], row["student_id"]): row for row in csv.DictReader(handle)}
