@@ -228,8 +228,11 @@ def test_module_pages_link_the_chapters_they_name(page, links, site, base_url):
 
 @pytest.mark.parametrize("page", [p for p in PAGES if not p.startswith("book/api")],
                          ids=lambda p: Path(p).name)
-def test_each_chapter_links_the_reference_pages_of_the_modules_it_uses(page, links, base_url):
-    used = module_links.modules_used((ROOT / f"{page}.md").read_text(encoding="utf-8"))
+def test_each_chapter_links_the_reference_pages_of_the_modules_it_uses(page, links, base_url,
+                                                                        site):
+    # the source the site was built from (the site serves it for download)
+    source = site / "_sources" / f"{page}.md"
+    used = module_links.modules_used(source.read_text(encoding="utf-8"))
     linked = links(page)["module_links"]
     expected = [f"{base_url}book/api/{m}.html" for m in used]
     assert linked == expected, f"{page}: module links {linked}, expected {expected}"
@@ -296,7 +299,9 @@ def test_screenshots_at_phone_width(page, open_phone_page, site):
         top = out / f"phone-{Path(page).name}.png"
         tab.screenshot(path=str(top))
         target = tab.locator(SCREENSHOT_PAGES[page]).first
-        target.scroll_into_view_if_needed()
+        # its top just under the theme's header bar
+        target.evaluate("e => { e.scrollIntoView({block: 'start'}); window.scrollBy(0, -72); }")
+        tab.wait_for_timeout(200)
         detail = out / f"phone-{Path(page).name}-detail.png"
         tab.screenshot(path=str(detail))
         for shot in (top, detail):
