@@ -23,7 +23,8 @@ running application as ``window.jupyterapp``, so that the tests can read the not
 
 Binder's ``$HOME`` is the repository, so the per-user state that Jupyter, IPython and
 matplotlib write under ``$HOME`` (``.local/``, ``.ipython/``, ``.jupyter/``, ``.cache/``,
-``.config/``) lands in the clone; those five folders are listed in the clone's own
+``.config/``, and ``.npm/`` from JupyterLab's extension manager) lands in the clone; those
+folders are listed in the clone's own
 ``.git/info/exclude`` (not a committed file), so that ``git status`` shows what saving a
 chapter changes and nothing else.
 
@@ -62,7 +63,7 @@ TIMEOUT_MS = 120_000  # a loaded 2-core CI machine is slow to boot JupyterLab
 #: How long JupyterLab may take to answer on /api/status.
 SERVER_START_S = 120
 #: What Jupyter, IPython and matplotlib write under $HOME (= the clone on Binder).
-HOME_STATE = (".local/", ".ipython/", ".jupyter/", ".cache/", ".config/")
+HOME_STATE = (".local/", ".ipython/", ".jupyter/", ".cache/", ".config/", ".npm/")
 
 
 def pytest_configure(config):
@@ -210,17 +211,23 @@ _LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^<>\s]+>")
 _INLINE_CODE = re.compile(r"`[^`]*`")
 
 
+_ROLE_WITH_TEXT = re.compile(r"\{[\w:.+-]+\}`([^`<]*?)\s*<[^`]*>`")
+
+
 def prose_of(markdown: str) -> str:
-    """A markdown cell's prose without its MyST markup: no roles (their text included), no
-    math, no inline code, no fence, option or label lines, no link targets. A label that is
-    also a plain word of the prose (e.g. a chapter label such as ``sigmoid``) may show as
-    often as the prose says it."""
-    text = _ROLE.sub(" ", markdown)
+    """A markdown cell's prose without its MyST markup: a role's explicit text kept
+    (``{doc}`the glossary <notation>``` shows "the glossary"), other roles dropped, no math,
+    no inline code, no fence, option or label lines, no link targets. A label that is also a
+    plain word of the prose (e.g. a chapter label such as ``sigmoid``) may show as often as
+    the prose says it."""
+    text = markdown
+    for pattern in (_FENCE_LINE, _OPTION_LINE, _LABEL_LINE):
+        text = pattern.sub(" ", text)
+    text = _ROLE_WITH_TEXT.sub(r" \1 ", text)
+    text = _ROLE.sub(" ", text)
     text = _MATH.sub(" ", text)
     text = _INLINE_CODE.sub(" ", text)
-    for pattern in (_FENCE_LINE, _OPTION_LINE, _LABEL_LINE, _LINK_TARGET):
-        text = pattern.sub(" ", text)
-    return text
+    return _LINK_TARGET.sub(" ", text)
 
 
 def word_count(word: str, text: str) -> int:

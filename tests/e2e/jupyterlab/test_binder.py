@@ -10,13 +10,15 @@ Chromium with the network cut off. Then, in this order:
   jupyterlab-myst;
 * **offline**: no request leaves the server;
 * **hidden-before**: before running, exactly the cells with ``jupyter.source_hidden`` show
-  collapsed (``.jp-InputPlaceholder``), and every cell that must be hidden has that metadata:
-  every cell from a ``{solution-start}`` to its ``{solution-end}``, and every check or figure
-  cell (tags ``remove-cell``, ``hide-input``, ``remove-input``);
+  collapsed (``.jp-InputPlaceholder``); no code cell of a solution (from a
+  ``{solution-start}`` to its ``{solution-end}``) and no check or figure cell (tags
+  ``remove-cell``, ``hide-input``, ``remove-input``) shows its source; a markdown cell of a
+  solution is collapsed or shows nothing but the title of a closed dropdown;
 * **run-all**: Run > Run All Cells (the menu), until the kernel is idle and no cell is
   queued: every code cell has an execution count, and no cell has an error or stderr output;
-* **hidden-after**: after Run All, the hidden cells are still collapsed (a reader who runs
-  the chapter has not asked for the solutions);
+* **hidden-after**: the same after Run All (a reader who runs the chapter has not asked for
+  the solutions; JupyterLab's Run All un-collapses hidden *markdown* cells, so a solution's
+  prose must sit in a closed dropdown rather than rely on ``source_hidden``);
 * **raw-myst**: the rendered text of every markdown cell (math, code and citations taken out)
   holds no MyST markup: no ``{role}`` or ``{directive}`` name, no option line (``:label:``),
   no ``(label)=``, no code fence, no gated "Start of"/"End of" marker outside hidden cells,
@@ -65,7 +67,8 @@ def readings(binder_tab, lab_clone):
                 binder_tab, lab_clone, chapter, labels, keys,
                 screenshots=SCREENSHOT_PREFIX if chapter == SCREENSHOT_CHAPTER else None)
             r = cache[chapter]
-            print(f"\n{chapter}: {r.timings}" + "".join(f"\n  note: {n}" for n in r.notes))
+            print(f"\n{chapter}: {r.timings}" + "".join(f"\n  note: {n}" for n in r.notes)
+                  + "".join("\n" + r.report(check)[:3000] for check in r.problems))
         return cache[chapter]
 
     return _read

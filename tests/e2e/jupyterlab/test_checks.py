@@ -69,3 +69,15 @@ def test_prose_of_drops_markup_and_keeps_words():
 def test_eval_role_finds_every_inline_expression():
     text = 'is {eval}`glued("a", ".3f")` and {eval}`1+1`, not `{eval}`'
     assert EVAL_ROLE.findall(text) == ['glued("a", ".3f")', "1+1"]
+
+
+def test_prose_of_keeps_a_roles_explicit_text():
+    prose = prose_of("see the {doc}`glossary <notation>` and {ref}`glossary`")
+    assert word_count("glossary", prose) == 1
+
+
+def test_prose_of_reads_past_directive_fences():
+    source = ("```{prf:remark} Orientation\n:label: jd-rem\nText.\n```\n\n"
+              "The one-variable story is in {doc}`the one-variable chapter <one-variable>`.")
+    assert word_count("one-variable", prose_of(source)) == 2
+    assert word_count("jd-rem", prose_of(source)) == 0
