@@ -212,6 +212,9 @@ _INLINE_CODE = re.compile(r"`[^`]*`")
 
 
 _ROLE_WITH_TEXT = re.compile(r"\{[\w:.+-]+\}`([^`<]*?)\s*<[^`]*>`")
+#: roles whose content is what the reader sees (the book's ``{api}`newton``` names the
+#: function ``newton``; jupyterlab-myst shows an unknown role's content as it is)
+_SHOWN_ROLE = re.compile(r"\{(?:api|term|abbr|sub|sup|kbd)\}`([^`]*)`")
 
 
 def prose_of(markdown: str) -> str:
@@ -224,6 +227,7 @@ def prose_of(markdown: str) -> str:
     for pattern in (_FENCE_LINE, _OPTION_LINE, _LABEL_LINE):
         text = pattern.sub(" ", text)
     text = _ROLE_WITH_TEXT.sub(r" \1 ", text)
+    text = _SHOWN_ROLE.sub(r" \1 ", text)
     text = _ROLE.sub(" ", text)
     text = _MATH.sub(" ", text)
     text = _INLINE_CODE.sub(" ", text)

@@ -81,3 +81,8 @@ def test_prose_of_reads_past_directive_fences():
               "The one-variable story is in {doc}`the one-variable chapter <one-variable>`.")
     assert word_count("one-variable", prose_of(source)) == 2
     assert word_count("jd-rem", prose_of(source)) == 0
+
+
+def test_prose_of_keeps_the_content_of_roles_shown_as_they_are():
+    prose = prose_of("the package's {api}`newton` and {ref}`newton`")
+    assert word_count("newton", prose) == 1
