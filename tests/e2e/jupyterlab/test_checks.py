@@ -31,6 +31,7 @@ def test_raw_myst_finds_each_kind(text, kind):
     "The two forms agree to within 4e-16, and the seed's (31) is the negative: -0.328125.",
     "Jacobians (matrices of partial derivatives) come first; a < b and b > c.",
     "At the end of the chapter we start over: the end of a map, the start of another.",
+    "Start of Solution to Exercise 2",   # the title of a closed solution dropdown
 ])
 def test_raw_myst_leaves_prose_alone(text):
     assert raw_myst(text) == []
