@@ -37,10 +37,11 @@ def site_dir() -> Path:
     return Path(os.environ.get(SITE_ENV) or ROOT / "_build" / "html").resolve()
 
 
-def toc_pages() -> list[str]:
+def toc_pages(root: Path = ROOT) -> list[str]:
     """Every document of ``_toc.yml`` (root, then every part's chapters and sections), as a
-    path without suffix relative to the repository root, e.g. ``book/intro``."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    path without suffix relative to the repository root, e.g. ``book/intro``; ``root`` is the
+    repository (a fresh clone in the JupyterLab suite)."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     found = [toc["root"]]
 
     def walk(node):

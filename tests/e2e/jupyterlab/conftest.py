@@ -52,7 +52,8 @@ from urllib.parse import urlsplit
 
 import jupytext
 import pytest
-import yaml
+
+from ..conftest import toc_pages
 
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -92,22 +93,7 @@ def skip_without_chromium() -> None:
 
 def toc_documents(root: Path = ROOT) -> list[str]:
     """Every document of ``_toc.yml`` as a path without suffix, e.g. ``book/intro``."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    found = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for key, value in node.items():
-                if key != "file":
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in toc.items() if k != "root"})
-    return [name.removesuffix(".md") for name in found]
+    return toc_pages(root)
 
 
 def is_notebook(path: Path) -> bool:
