@@ -109,23 +109,30 @@ class Verdict:
 
 # --------------------------------------------------------------------------- references
 
+def _real_array(func: str, value: Any, *, ragged: str, not_real: str) -> onp.ndarray:
+    """``value`` as a float array of real numbers (no bool), or the error the caller words."""
+    try:
+        raw = onp.asarray(value)
+    except ValueError:            # numpy refuses a ragged nesting such as [1.0, [2.0, 3.0]]
+        raise ValueError(f"{func}: {ragged}") from None
+    items = (raw.ravel() if isinstance(value, onp.ndarray)    # True is no number here
+             else onp.asarray(value, dtype=object).ravel())
+    if raw.dtype.kind not in "iufO" or not all(
+            isinstance(v, Real) and not isinstance(v, (bool, onp.bool_)) for v in items):
+        raise TypeError(f"{func}: {not_real}")
+    return raw.astype(float)
+
+
 def _point(func: str, point: Any) -> float | onp.ndarray:
     """One finite point: a real number or a non-empty 1-D vector of real numbers."""
     if isinstance(point, (str, bytes, bool, onp.bool_)) or point is None:
         raise TypeError(f"{func}: argument 'points' must hold numbers or vectors of numbers, "
                         f"got {point!r}")
-    try:
-        raw = onp.asarray(point)
-    except ValueError:            # numpy refuses a ragged nesting such as [1.0, [2.0, 3.0]]
-        raise ValueError(f"{func}: argument 'points' must hold numbers or 1-D vectors, got the "
-                         f"ragged {point!r} (entries of different lengths)") from None
-    items = (raw.ravel() if isinstance(point, onp.ndarray)    # True is no number here
-             else onp.asarray(point, dtype=object).ravel())
-    if raw.dtype.kind not in "iufO" or not all(
-            isinstance(v, Real) and not isinstance(v, (bool, onp.bool_)) for v in items):
-        raise TypeError(f"{func}: argument 'points' must hold real numbers or vectors of real "
-                        f"numbers, got {point!r}")
-    p = raw.astype(float)
+    p = _real_array(func, point,
+                    ragged=f"argument 'points' must hold numbers or 1-D vectors, got the "
+                           f"ragged {point!r} (entries of different lengths)",
+                    not_real=f"argument 'points' must hold real numbers or vectors of real "
+                             f"numbers, got {point!r}")
     if p.ndim > 1:
         raise ValueError(f"{func}: argument 'points' must hold numbers or 1-D vectors, got a "
                          f"{p.ndim}-D array of shape {p.shape}: {point!r}")
@@ -416,18 +423,11 @@ def _value(func: str, value: Any) -> onp.ndarray:
     if isinstance(value, (str, bytes, bool, onp.bool_)) or value is None:
         raise TypeError(f"{func}: argument 'value' must be a number or an array of numbers, "
                         f"got {value!r}")
-    try:
-        raw = onp.asarray(value)
-    except ValueError:
-        raise ValueError(f"{func}: argument 'value' must be a number or an array of numbers, "
-                         f"got the ragged {value!r} (rows of different lengths)") from None
-    items = (raw.ravel() if isinstance(value, onp.ndarray)    # True is no number here
-             else onp.asarray(value, dtype=object).ravel())
-    if raw.dtype.kind not in "iufO" or not all(
-            isinstance(v, Real) and not isinstance(v, (bool, onp.bool_)) for v in items):
-        raise TypeError(f"{func}: argument 'value' must be a number or an array of real "
-                        f"numbers, got {value!r}")
-    array = raw.astype(float)
+    array = _real_array(func, value,
+                        ragged=f"argument 'value' must be a number or an array of numbers, "
+                               f"got the ragged {value!r} (rows of different lengths)",
+                        not_real=f"argument 'value' must be a number or an array of real "
+                                 f"numbers, got {value!r}")
     if array.size == 0:
         raise ValueError(f"{func}: argument 'value' must not be empty, got {value!r}")
     if not onp.all(onp.isfinite(array)):
