@@ -178,6 +178,9 @@ def test_prose_uses_only_markup_jupyterlab_renders(path):
         assert not re.search(r"\{py:\w+\}`", src), f"{where}: a {{py:...}} role (use {{api}})"
         assert "{numref}`" not in src, f"{where}: {{numref}} (shows its label in JupyterLab)"
         assert "{exercise-start}" not in src, f"{where}: a gated exercise"
+        spanning = re.search(r"(?<!`)\{[a-z:]+\}`[^`]*\n[^`]*`", src)
+        assert not spanning, f"{where}: {spanning and spanning.group(0)!r}: jupyterlab-myst " \
+            "reads no role across a line break"
         for m in re.finditer(r"\{(doc|ref|prf:ref|eq)\}`([^`]*)`", src):
             role, body = m.groups()
             explicit = re.search(r"<[^<>]+>$", body)

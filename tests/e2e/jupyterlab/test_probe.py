@@ -135,7 +135,7 @@ def test_the_probes_sound_parts_pass(probe_reading):
     assert "zz-eq" not in raw and "citation" not in raw, raw  # resolved; a known key
     assert "zz-missing-label" in raw  # the one missing reference, reported
     numbers = _findings(probe_reading, "numbers")
-    assert "round(x, 3)" not in numbers, numbers
+    assert "{eval}`round(x, 3)` ->" not in numbers, numbers  # (a problem names its expression)
     hidden = _findings(probe_reading, "hidden-before") + _findings(probe_reading,
                                                                    "hidden-after")
     assert "assert x > 3" not in hidden and "The answer is" not in hidden, hidden
