@@ -215,7 +215,10 @@ def prose_of(markdown: str) -> str:
     text = _ROLE_WITH_TEXT.sub(r" \1 ", text)
     text = _SHOWN_ROLE.sub(r" \1 ", text)
     text = _ROLE.sub(" ", text)
-    text = _MATH.sub(" ", text)
+    # maths shows no label, but its \text{...} shows words ("\text{for the sigmoid}")
+    words_in_maths = " ".join(re.findall(r"\\(?:text|mathrm|operatorname)\{([^{}]*)\}",
+                                         " ".join(m.group(0) for m in _MATH.finditer(text))))
+    text = _MATH.sub(" ", text) + " " + words_in_maths
     text = _INLINE_CODE.sub(" ", text)
     return _LINK_TARGET.sub(" ", text)
 

@@ -87,3 +87,9 @@ def test_prose_of_reads_past_directive_fences():
 def test_prose_of_keeps_the_content_of_roles_shown_as_they_are():
     prose = prose_of("the package's {api}`newton` and {ref}`newton`")
     assert word_count("newton", prose) == 1
+
+
+def test_prose_counts_the_words_maths_shows():
+    """A label that is also a word may show as often as the prose, maths' \\text included."""
+    source = "The sigmoid, $$\\sigma(z) \\qquad\\text{for the sigmoid}$$ and more."
+    assert word_count("sigmoid", prose_of(source)) == 2
