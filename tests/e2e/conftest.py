@@ -142,20 +142,26 @@ def offline_context(browser: Browser, base_url: str, offline: Offline,
                     **options) -> BrowserContext:
     """A new browsing context (``options`` as for ``browser.new_context``) whose requests
     that leave the local server are aborted and recorded in ``offline``. The caller closes it."""
-    local = urlsplit(base_url).netloc
     ctx = browser.new_context(**options)
     ctx.set_default_timeout(TIMEOUT_MS)
+    block_other_hosts(ctx, base_url, offline.blocked)
+    return ctx
+
+
+def block_other_hosts(ctx: BrowserContext, base_url: str, blocked: list[str]) -> None:
+    """Abort, and record in ``blocked``, every request of ``ctx`` that leaves ``base_url``'s
+    host (``data:`` and ``blob:`` URLs stay in the page)."""
+    local = urlsplit(base_url).netloc
 
     def only_local(route):
         url = route.request.url
         if urlsplit(url).scheme in {"data", "blob"} or urlsplit(url).netloc == local:
             route.continue_()
         else:
-            offline.blocked.append(url)
+            blocked.append(url)
             route.abort()
 
     ctx.route("**/*", only_local)
-    return ctx
 
 
 @pytest.fixture(scope="session")

@@ -48,12 +48,11 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jupytext
 import pytest
 
-from ..conftest import toc_pages
+from ..conftest import block_other_hosts, toc_pages
 
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -492,21 +491,11 @@ class Tab:
 
 
 def open_tab(browser, lab: JupyterLab):
-    local = urlsplit(lab.url).netloc
     context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     tab = Tab(page=page, lab=lab)
-
-    def only_local(route):
-        url = route.request.url
-        if urlsplit(url).scheme in {"data", "blob"} or urlsplit(url).netloc == local:
-            route.continue_()
-        else:
-            tab.blocked.append(url)
-            route.abort()
-
-    context.route("**/*", only_local)
+    block_other_hosts(context, lab.url, tab.blocked)
     page.on("pageerror", lambda e: tab.page_errors.append(str(e)))
     page.on("dialog", lambda d: d.accept())  # a "leave the page?" on navigation
     try:
