@@ -80,7 +80,8 @@ from typing import Any, Sequence
 
 from jaccourse._myst_blocks import OPTION, Block, read_blocks
 
-__all__ = ["student_text", "write_student_edition", "main"]
+__all__ = ["student_text", "write_student_edition", "main", "starter_lines", "starter_cells",
+           "write_starters"]
 
 BEGIN_MARKER = "# BEGIN SOLUTION"
 END_MARKER = "# END SOLUTION"
@@ -174,6 +175,95 @@ def _stub(cell: Block, func: str, arg: str) -> list[str]:
     return out
 
 
+def _cell_body(cell: Block) -> list[str]:
+    """A code cell's source lines: no fences, no options (``:key:`` lines or a ``---`` block)."""
+    inner = cell.lines[1:-1] if len(cell.lines) > 1 else []
+    if inner and inner[0].strip() == "---":
+        end = next((k for k in range(1, len(inner)) if inner[k].strip() == "---"), 0)
+        return inner[end + 1:]
+    while inner and OPTION.match(inner[0].strip()):
+        inner = inner[1:]
+    return inner
+
+
+def starter_lines(answer_cell: Block, func: str = "starter_lines",
+                  arg: str = "answer_cell") -> list[str]:
+    r"""The source of the *starter cell* of a code exercise: the stub of its answer cell.
+
+    A code exercise shows, right after its box and before its solution, a visible code cell
+    whose source is exactly this stub (each answer region replaced by ``...``, as in the
+    student edition; running it prints ``<label>: not answered yet.``), so that a reader of
+    the site or of the notebook can begin without opening the solution.
+    ``tests/test_exercises_chapters.py`` checks that the two stay equal, and
+    :func:`write_starters` puts them in place.
+
+    Parameters
+    ----------
+    answer_cell : Block
+        The answer cell (a ``code-cell`` block holding ``# BEGIN SOLUTION`` ...
+        ``# END SOLUTION``), as :func:`jaccourse._myst_blocks.read_blocks` reads it.
+
+    Returns
+    -------
+    list of str
+        The starter's source lines, without fences or options.
+
+    Examples
+    --------
+    >>> from jaccourse._myst_blocks import read_blocks
+    >>> fence = "`" * 3
+    >>> cell = read_blocks("\n".join([fence + "{code-cell} ipython3", "---",
+    ...     "jupyter:", "  source_hidden: true", "---", "def f(x):", "    # BEGIN SOLUTION",
+    ...     "    return 2 * x", "    # END SOLUTION", "", 'verdict = check("ex", f)', fence]))[0]
+    >>> starter_lines(cell)
+    ['def f(x):', '    ...  # your code here', '', 'verdict = check("ex", f)']
+    """
+    return _cell_body(Block(_stub(answer_cell, func, arg), answer_cell.start))
+
+
+def _preceding_code_cell(blocks: list[Block], i: int) -> int | None:
+    """The index of the code cell just before block ``i``, across blank lines, ``+++``
+    cell breaks and ``%`` comments only; None if something else comes first."""
+    j = i - 1
+    while j >= 0 and not blocks[j].fenced and (
+            not blocks[j].lines[0].strip() or blocks[j].lines[0].startswith(("%", "+++"))):
+        j -= 1
+    return j if j >= 0 and blocks[j].name == "code-cell" else None
+
+
+def starter_cells(blocks: list[Block], func: str = "starter_cells",
+                  arg: str = "blocks") -> dict[int, int]:
+    r"""Where the starter cells are: for each solution block with an answer cell whose starter
+    is in place (the code cell just before the ``solution-start``, across blank lines, ``+++``
+    and ``%`` comments, equal to :func:`starter_lines` of the answer), the index of the
+    starter cell in ``blocks``, mapped to the index of the ``solution-start``.
+
+    Examples
+    --------
+    >>> from jaccourse._myst_blocks import read_blocks
+    >>> fence = "`" * 3
+    >>> text = "\n".join([fence + "{code-cell} ipython3", "x = ...  # your answer here", fence,
+    ...     "", fence + "{solution-start} ex", fence, fence + "{code-cell} ipython3",
+    ...     "# BEGIN SOLUTION", "x = 2", "# END SOLUTION", fence, fence + "{solution-end}", fence])
+    >>> starter_cells(read_blocks(text))
+    {0: 2}
+    """
+    found: dict[int, int] = {}
+    for i, block in enumerate(blocks):
+        if block.name != "solution-start":
+            continue
+        j = next((k for k in range(i + 1, len(blocks)) if blocks[k].name == "solution-end"),
+                 len(blocks))
+        answers = [b for b in blocks[i + 1:j]
+                   if b.name == "code-cell" and any(_is_marker(x) for x in b.lines)]
+        if len(answers) != 1:
+            continue
+        k = _preceding_code_cell(blocks, i)
+        if k is not None and _cell_body(blocks[k]) == starter_lines(answers[0], func, arg):
+            found[k] = i
+    return found
+
+
 def _exercise_heading(block: Block, numbers: dict[str, str] | None = None) -> str:
     label = block.options.get("label", "")
     title = block.argument
@@ -191,13 +281,7 @@ def _nbgrader_cells(cell: Block, label: str, points: float, number: str, func: s
                     arg: str) -> list[str]:
     """The answer cell as an nbgrader autograded answer (solution kept between the markers,
     which nbgrader clears), then a locked autograder test cell worth ``points``."""
-    inner = cell.lines[1:-1]
-    if inner and inner[0].strip() == "---":
-        end = next((k for k in range(1, len(inner)) if inner[k].strip() == "---"), 0)
-        inner = inner[end + 1:]
-    else:
-        while inner and OPTION.match(inner[0].strip()):
-            inner = inner[1:]
+    inner = _cell_body(cell)
     if not any(_CHECK_CALL.match(line) for line in inner):
         raise _error(func, arg, f"has an answer cell (line {cell.start}) for {label} with no "
                      "`verdict = exercises.check_...(...)` line at column 0; expected the "
@@ -267,11 +351,18 @@ def _transform(text: str, func: str, arg: str, *, stubs: bool, yaml: Any = None,
     With ``nbgrader_points`` (a dict, label to points; a missing label is worth 1), the answer
     cell is kept whole as an nbgrader answer cell, followed by its test cell."""
     blocks = read_blocks(text)
+    # a code exercise's visible starter cell is the stub of its answer: where the student
+    # edition puts that stub (or the nbgrader answer cell) in place of the solution, the
+    # starter goes, so that it is not there twice
+    starters = starter_cells(blocks, func, arg) if stubs else {}
     out: list[tuple[str, bool]] = []  # (line, whether it belongs to a fenced block)
     open_exercise: Block | None = None
     i = 0
     while i < len(blocks):
         block = blocks[i]
+        if i in starters:
+            i += 1
+            continue
         if block.name == "solution-start":
             j = _solution_end(blocks, i, func, arg)
             answers = [b for b in blocks[i + 1:j]
@@ -342,6 +433,85 @@ def _transform(text: str, func: str, arg: str, *, stubs: bool, yaml: Any = None,
             continue
         kept.append(line)
     return "\n".join(kept).strip("\n") + "\n"
+
+
+def write_starters(page: str | Path) -> int:
+    r"""Put each code exercise's starter cell in place in one chapter (a MyST file), in place.
+
+    For every solution block with an answer cell, the code cell just before the
+    ``solution-start`` becomes the starter (:func:`starter_lines` of the answer, a visible
+    code cell): it is inserted when missing, and rewritten when it is a stale starter (a code
+    cell with a ``...  # your code here`` or ``name = ...  # your answer here`` line). The
+    file is then stored as jupytext writes it. Returns the number of starters inserted or
+    rewritten (0 when all were in place).
+
+    Raises
+    ------
+    ValueError
+        If the page is not a readable file or its solution blocks are malformed (the
+        messages of :func:`student_text`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> fence = "`" * 3
+    >>> page = pathlib.Path(tempfile.mkdtemp()) / "x.md"
+    >>> _ = page.write_text("\n".join(["---", "jupytext:", "  text_representation:",
+    ...     "    extension: .md", "    format_name: myst", "kernelspec:", "  name: python3",
+    ...     "  display_name: Python 3", "---", "", fence + "{exercise}", ":label: ex", "",
+    ...     "Double it.", fence, "", "+++", "", fence + "{solution-start} ex", fence, "",
+    ...     fence + "{code-cell} ipython3", "# BEGIN SOLUTION", "y = 2", "# END SOLUTION",
+    ...     fence, "", fence + "{solution-end}", fence, ""]))
+    >>> write_starters(page), write_starters(page)
+    (1, 0)
+    >>> "y = ...  # your answer here" in page.read_text()
+    True
+    """
+    func = "write_starters"
+    path = Path(page) if isinstance(page, (str, Path)) else None
+    if path is None:
+        raise TypeError(f"{func}: page must be a path (str or Path), got {type(page).__name__}")
+    if not path.is_file():
+        raise ValueError(f"{func}: page must be an existing MyST file, got {str(path)!r}")
+    jupytext = _require("jupytext", "jupytext")
+    text = path.read_text(encoding="utf-8")
+    changed = 0
+    while True:
+        blocks = read_blocks(text)
+        in_place = set(starter_cells(blocks, func, "page").values())
+        todo = None
+        for i, block in enumerate(blocks):
+            if block.name != "solution-start" or i in in_place:
+                continue
+            j = _solution_end(blocks, i, func, "page")
+            answers = [b for b in blocks[i + 1:j]
+                       if b.name == "code-cell" and any(_is_marker(x) for x in b.lines)]
+            if len(answers) == 1:
+                todo = (i, answers[0])
+                break
+        if todo is None:
+            break
+        i, answer = todo
+        fence = "`" * 3
+        cell = [fence + "{code-cell} ipython3", *starter_lines(answer, func, "page"), fence, ""]
+        lines = text.splitlines()
+        k = _preceding_code_cell(blocks, i)
+        if k is not None and _STUB_MARK.search("\n".join(blocks[k].lines)):
+            first, last = blocks[k].start - 1, blocks[k].start - 1 + len(blocks[k].lines)
+            lines[first:last] = cell[:-1]
+        else:  # before the "% The solution of ..." comment (and blank lines) above the block
+            at = blocks[i].start - 1
+            while at > 0 and (not lines[at - 1].strip() or lines[at - 1].startswith("%")):
+                at -= 1
+            lines[at:at] = ["", *cell]
+        text = "\n".join(lines) + "\n"
+        changed += 1
+        if changed > 1000:  # each round puts one starter in place: never reached
+            raise ValueError(f"{func}: page {str(path)!r} did not settle")
+    if changed:
+        notebook = jupytext.reads(text, fmt="md:myst")
+        path.write_text(jupytext.writes(notebook, fmt="md:myst"), encoding="utf-8")
+    return changed
 
 
 def student_text(myst_text: str) -> str:
