@@ -46,18 +46,18 @@ See the chapters ``jacobian-determinant``, ``linear-maps``, ``linear-approximati
 
 from __future__ import annotations
 
-import functools
-import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable
 
 import autograd
 import autograd.numpy as np
 import numpy as onp
-from autograd.core import JVPNode, VJPNode, backward_pass
-from autograd.tracer import getval, trace
+from autograd.core import backward_pass
+from autograd.tracer import getval
 
+from jaccourse._autodiff import (EPS, as_traceable, basis, checked_output, forward_pass,
+                                 gradient_core, jacobian_core, plain, protected, reverse_pass,
+                                 reverse_trace, tangent, untraced)
 from jaccourse._validation import (as_positive_int, as_real, as_rng, as_vector, check_callable,
                                    describe, float_array, quiet)
 
@@ -94,188 +94,9 @@ __all__ = [
 
 _MODES = ("auto", "forward", "reverse")
 
-#: ``mode="auto"`` starts with a forward pass when ``n`` is at most this, else with the reverse
-#: trace (measured with ``python benchmarks/jacobian_modes.py --sweep``). Starting in reverse
-#: and switching to forward (a tall f) wastes one trace, which costs about one forward pass, out
-#: of ``n + 1``: under 3 % once ``n > 32``, below the timing noise. Starting forward and
-#: switching to reverse (``m < n - 2``) wastes one forward pass out of about ``m + 2``: that
-#: is felt only when ``n`` and ``m`` are both small, where the whole Jacobian takes well under
-#: a millisecond (for a scalar f, call :func:`gradient`: one reverse pass, nothing wasted).
-_AUTO_FORWARD_MAX_N = 32
-
-_INDEPENDENT_WARNING = "Output seems independent of input"
-
-_EPS = float(onp.finfo(float).eps)
 
 #: The largest ``samples`` of :func:`hutchinson_trace` (each costs one pass through ``f``).
 _MAX_TRACE_SAMPLES = 1_000_000
-
-
-# --------------------------------------------------------------------------------------------
-# private machinery shared by every public function
-# --------------------------------------------------------------------------------------------
-
-def _mixing_error(func: str, detail: str) -> TypeError:
-    return TypeError(
-        f"{func}: f mixes plain numpy with autograd: write `import autograd.numpy as np` inside "
-        f"f and build arrays with np.array / np.stack / np.concatenate / np.dot of autograd.numpy "
-        f"({detail})"
-    )
-
-
-@contextmanager
-def _autograd_call(func: str) -> Iterator[None]:
-    """Silence autograd's "independent of input" warning (we handle that case ourselves) and
-    translate the errors autograd's traced values cause inside ``f`` into a clear message."""
-    # numpy's overflow warnings from inside f are silenced too (see _validation.quiet)
-    with warnings.catch_warnings(), quiet():
-        warnings.filterwarnings("ignore", message=_INDEPENDENT_WARNING, category=UserWarning)
-        try:
-            yield
-        except (TypeError, AttributeError, ValueError) as err:
-            text = str(err)
-            if text.startswith(f"{func}:"):  # already ours
-                raise
-            if "ArrayBox" in text or "dtype('O')" in text:
-                raise _mixing_error(
-                    func, f"calling f on autograd's traced input failed: {text}; also use "
-                    "np.dot(A, x) rather than x.dot(A) and no float(x[i])"
-                ) from err
-            if "setting an array element with a sequence" in text:
-                raise TypeError(
-                    f"{func}: f stores autograd's traced values into a plain float array (an "
-                    f"in-place assignment y[i] = ..., or a plain numpy function converting x to "
-                    f"float), which autograd cannot differentiate; build arrays with "
-                    f"np.array([...]) or np.stack and write `import autograd.numpy as np` "
-                    f"inside f ({text})"
-                ) from err
-            raise
-        except NotImplementedError as err:
-            text = str(err)
-            if text.startswith("JVP of") and not text.startswith(f"{func}:"):
-                raise NotImplementedError(
-                    f"{func}: autograd has no forward-mode rule for an operation inside f "
-                    f"({text}); use the reverse mode (mode='reverse', or vjp)"
-                ) from err
-            raise
-
-
-def _protected(core: Callable) -> Callable:
-    """Run a core routine ``core(func, ...)`` inside ``_autograd_call(func)``."""
-    @functools.wraps(core)
-    def wrapper(func: str, *args: Any) -> Any:
-        with _autograd_call(func):
-            return core(func, *args)
-    return wrapper
-
-
-def _as_traceable(f: Callable) -> Callable:
-    """``f`` with a list or tuple output turned into an autograd array (autograd itself would
-    not trace ``return [y0, y1]``)."""
-    def wrapped(x):
-        out = f(x)
-        if isinstance(out, (list, tuple)):
-            out = np.array(out)
-        return out
-    return wrapped
-
-
-def _plain(func: str, raw: Any, what: str) -> onp.ndarray:
-    """``raw`` (an output, a JVP or a VJP) as a plain float array; object dtype means mixing."""
-    arr = onp.asarray(raw)
-    if arr.dtype == object:
-        raise _mixing_error(
-            func, f"{what} came back as a numpy array of dtype object holding autograd's "
-                  "traced values, so its derivative would be wrong"
-        )
-    # the function is named as in ``what``: "residual(x0)" is residual's value, "f(x)" f's
-    head = what.split("(", 1)[0]
-    name = head if "(" in what and head.isidentifier() else "f"
-    if onp.iscomplexobj(arr):
-        raise TypeError(f"{func}: {name} must return real numbers, got {what} of dtype "
-                        f"{arr.dtype}")
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{func}: {name} must return numbers, got {what} of dtype {arr.dtype}")
-    return onp.array(arr, dtype=float)
-
-
-def _output(func: str, raw: Any, kind: str) -> onp.ndarray:
-    """Check the value ``f(x)``: ``kind`` is ``"vector"`` (shape ``(m,)``) or ``"scalar"``."""
-    value = _plain(func, raw, "f(x)")
-    if kind == "scalar":
-        if value.ndim != 0:
-            raise ValueError(
-                f"{func}: f must return a scalar, got shape {value.shape}; "
-                "for vector outputs use jacobian(f, x)"
-            )
-    else:
-        if value.ndim == 0:
-            raise ValueError(
-                f"{func}: f must return a 1-D array of shape (m,), got a scalar; "
-                "for a scalar function use gradient(f, x)"
-            )
-        if value.ndim != 1:
-            raise ValueError(
-                f"{func}: f must return a 1-D array of shape (m,), got shape {value.shape}; "
-                "flatten it inside f, e.g. return np.ravel(y)"
-            )
-        if value.size == 0:
-            raise ValueError(f"{func}: f must return a non-empty 1-D array, got shape (0,)")
-    if not onp.all(onp.isfinite(value)):
-        raise ValueError(f"{func}: f(x) must be finite, got NaN or inf: {value!r}")
-    return value
-
-
-def _forward_pass(f: Callable, x: onp.ndarray, v: onp.ndarray):
-    """One JVP: ``(f(x), J(x) v)``; the second item is ``None`` if autograd could not trace f.
-
-    Call it inside ``_autograd_call``."""
-    end_value, end_node = trace(JVPNode.new_root(v), f, x)
-    if end_node is None:
-        return end_value, None
-    return end_value, end_node.g
-
-
-def _reverse_trace(f: Callable, x: onp.ndarray):
-    """Record ``f`` at ``x`` once: ``(f(x), node)``; ``node`` is ``None`` if f was not traced.
-
-    Call it inside ``_autograd_call``."""
-    return trace(VJPNode.new_root(), f, x)
-
-
-def _reverse_pass(func: str, end_node: Any, u: Any, n: int) -> onp.ndarray:
-    """One VJP ``u^T J`` through the recorded graph, checked to be a plain ``(n,)`` array.
-
-    Call it inside ``_autograd_call``; it is the inner loop of the reverse mode, so the
-    common case (a float64 array of the right shape) is checked as cheaply as possible."""
-    row = backward_pass(u, end_node)
-    if type(row) is onp.ndarray and row.dtype == onp.float64 and row.shape == (n,):
-        return row
-    return onp.broadcast_to(_plain(func, row, "a vector-Jacobian product"), (n,))
-
-
-def _tangent(func: str, raw: Any, m_shape: tuple) -> onp.ndarray:
-    """A JVP, checked to be a plain array of the output's shape (fast path first)."""
-    if type(raw) is onp.ndarray and raw.dtype == onp.float64 and raw.shape == m_shape:
-        return raw
-    return onp.broadcast_to(_plain(func, raw, "a Jacobian-vector product"), m_shape)
-
-
-def _untraced(func: str, f: Callable, x: onp.ndarray, value: onp.ndarray) -> None:
-    """autograd saw no path from ``x`` to ``f(x)``. That is right only if f is constant:
-    probe it with a few cheap finite steps and raise if it varies."""
-    rng = onp.random.default_rng(0)
-    step = _EPS ** (1 / 3) * onp.maximum(1.0, onp.abs(x))
-    for _ in range(2):
-        v = rng.standard_normal(x.size)
-        for sign in (1.0, -1.0):
-            other = onp.asarray(f(x + sign * step * v))
-            if other.dtype == object or other.shape != value.shape or not onp.array_equal(
-                    other.astype(float), value):
-                raise _mixing_error(
-                    func, "autograd found no dependence of f(x) on x, yet f changes when x "
-                          "moves: plain numpy or float() cut the derivative's path"
-                )
 
 
 def _check_mode(func: str, mode: Any) -> str:
@@ -284,83 +105,6 @@ def _check_mode(func: str, mode: Any) -> str:
             f"{func}: mode must be one of 'auto', 'forward', 'reverse', got {describe(mode)}"
         )
     return mode
-
-
-def _basis(k: int, i: int) -> onp.ndarray:
-    e = onp.zeros(k)
-    e[i] = 1.0
-    return e
-
-
-@_protected
-def _jacobian_core(func: str, f: Callable, x: onp.ndarray, mode: str):
-    """``(f(x), J(x))`` with the checks and the protection every public function shares."""
-    f = _as_traceable(f)
-    n = x.size
-    first = mode if mode != "auto" else ("forward" if n <= _AUTO_FORWARD_MAX_N else "reverse")
-
-    if first == "forward":
-        try:
-            raw, t0 = _forward_pass(f, x, _basis(n, 0))
-        except NotImplementedError:
-            if mode == "forward":
-                raise
-            first = "reverse"    # auto: an operation of f has no JVP rule; reverse may work
-    if first == "forward":
-        value = _output(func, raw, "vector")
-        m = value.size
-        if t0 is None:
-            _untraced(func, f, x, value)
-            return value, onp.zeros((m, n))
-        if mode == "forward" or n - 1 <= m + 1:
-            return value, _forward_columns(func, f, x, value, first_column=t0)
-        # auto: the first forward pass taught us m; from here the forward mode needs n - 1 more
-        # passes, the reverse mode a trace and m passes, which is fewer.
-
-    raw, node = _reverse_trace(f, x)
-    value = _output(func, raw, "vector")
-    m = value.size
-    if node is None:
-        _untraced(func, f, x, value)
-        return value, onp.zeros((m, n))
-    if mode == "auto" and first == "reverse" and m > n:
-        # auto: the trace taught us m; from here the reverse mode needs m passes, the forward
-        # mode n, which is fewer (unless an operation of f has no JVP rule: then stay reverse).
-        try:
-            return value, _forward_columns(func, f, x, value, first_column=None)
-        except NotImplementedError:
-            pass
-    J = onp.empty((m, n))
-    for i in range(m):
-        J[i] = _reverse_pass(func, node, _basis(m, i), n)
-    return value, J
-
-
-def _forward_columns(func: str, f: Callable, x: onp.ndarray, value: onp.ndarray,
-                     first_column: Any) -> onp.ndarray:
-    m, n = value.size, x.size
-    J = onp.empty((m, n))
-    start = 0
-    if first_column is not None:
-        J[:, 0] = _tangent(func, first_column, (m,))
-        start = 1
-    for j in range(start, n):
-        _, t = _forward_pass(f, x, _basis(n, j))
-        J[:, j] = 0.0 if t is None else _tangent(func, t, (m,))
-    return J
-
-
-@_protected
-def _gradient_core(func: str, f: Callable, x: onp.ndarray):
-    """``(f(x), grad f(x), traced)`` for a scalar ``f`` with one reverse pass; ``traced`` is
-    False for a (probed) constant ``f``."""
-    raw, node = _reverse_trace(f, x)
-    value = _output(func, raw, "scalar")
-    if node is None:
-        _untraced(func, f, x, value)
-        return float(value), onp.zeros(x.size), False
-    grad = _reverse_pass(func, node, onp.ones(onp.shape(raw)), x.size).copy()
-    return float(value), grad, True
 
 
 def _start(func: str, f: Any, x: Any, xname: str = "x") -> onp.ndarray:
@@ -442,7 +186,7 @@ def jacobian(f: Callable, x: Any, mode: str = "auto") -> onp.ndarray:
     func = "jacobian"
     x = _start(func, f, x)
     mode = _check_mode(func, mode)
-    return _jacobian_core(func, f, x, mode)[1]
+    return jacobian_core(func, f, x, mode)[1]
 
 
 def jacobian_fd(f: Callable, x: Any, h: float | None = None) -> onp.ndarray:
@@ -494,11 +238,11 @@ def _jacobian_fd(func: str, f: Callable, x: onp.ndarray, h: float | None) -> onp
     """The central differences of :func:`jacobian_fd` on checked arguments; errors name
     ``func`` (so that :func:`check_jacobian` speaks for itself)."""
     if h is None:
-        steps = _EPS ** (1 / 3) * onp.maximum(1.0, onp.abs(x))
+        steps = EPS ** (1 / 3) * onp.maximum(1.0, onp.abs(x))
     else:
         steps = onp.full(x.size, h)
     with quiet():
-        f0 = _output(func, f(x.copy()), "vector")
+        f0 = checked_output(func, f(x.copy()), "vector")
     m, n = f0.size, x.size
     J = onp.empty((m, n))
     for j in range(n):
@@ -508,7 +252,7 @@ def _jacobian_fd(func: str, f: Callable, x: onp.ndarray, h: float | None) -> onp
         cols = []
         for point, sign in ((xp, "+"), (xm, "-")):
             with quiet():
-                y = _plain(func, f(point), f"f(x {sign} h e_{j})")
+                y = plain(func, f(point), f"f(x {sign} h e_{j})")
             if y.shape != (m,):
                 raise ValueError(
                     f"{func}: f must return the same shape at every point: f(x) has shape "
@@ -572,7 +316,7 @@ def jacobian_determinant(f: Callable, x: Any, mode: str = "auto") -> float:
     func = "jacobian_determinant"
     x = _start(func, f, x)
     mode = _check_mode(func, mode)
-    J = _jacobian_core(func, f, x, mode)[1]
+    J = jacobian_core(func, f, x, mode)[1]
     if J.shape[0] != J.shape[1]:
         raise ValueError(f"{func}: the Jacobian of f must be square, got shape {J.shape}")
     return float(onp.linalg.det(J))
@@ -612,7 +356,7 @@ def gradient(f: Callable, x: Any) -> onp.ndarray:
     """
     func = "gradient"
     x = _start(func, f, x)
-    return _gradient_core(func, f, x)[1]
+    return gradient_core(func, f, x)[1]
 
 
 def hessian(f: Callable, x: Any) -> onp.ndarray:
@@ -645,10 +389,10 @@ def hessian(f: Callable, x: Any) -> onp.ndarray:
     """
     func = "hessian"
     x = _start(func, f, x)
-    traced = _gradient_core(func, f, x)[2]   # checks f: a scalar, traced, not mixing numpy
+    traced = gradient_core(func, f, x)[2]   # checks f: a scalar, traced, not mixing numpy
     if not traced:                            # a constant f (probed): the Hessian is zero
         return onp.zeros((x.size, x.size))
-    return _jacobian_core(func, autograd.grad(f), x, "reverse")[1]
+    return jacobian_core(func, autograd.grad(f), x, "reverse")[1]
 
 
 def jvp(f: Callable, x: Any, v: Any) -> onp.ndarray:
@@ -684,17 +428,17 @@ def jvp(f: Callable, x: Any, v: Any) -> onp.ndarray:
     func = "jvp"
     x = _start(func, f, x)
     v = as_vector(func, "v", v, size=x.size)
-    return _jvp_core(func, _as_traceable(f), x, v)
+    return _jvp_core(func, as_traceable(f), x, v)
 
 
-@_protected
+@protected
 def _jvp_core(func: str, f: Callable, x: onp.ndarray, v: onp.ndarray) -> onp.ndarray:
-    raw, t = _forward_pass(f, x, v)
-    value = _output(func, raw, "vector")
+    raw, t = forward_pass(f, x, v)
+    value = checked_output(func, raw, "vector")
     if t is None:
-        _untraced(func, f, x, value)
+        untraced(func, f, x, value)
         return onp.zeros(value.size)
-    return _tangent(func, t, value.shape).copy()
+    return tangent(func, t, value.shape).copy()
 
 
 def vjp(f: Callable, x: Any, u: Any) -> onp.ndarray:
@@ -730,21 +474,21 @@ def vjp(f: Callable, x: Any, u: Any) -> onp.ndarray:
     func = "vjp"
     x = _start(func, f, x)
     u = as_vector(func, "u", u)
-    return _vjp_core(func, _as_traceable(f), x, u)
+    return _vjp_core(func, as_traceable(f), x, u)
 
 
-@_protected
+@protected
 def _vjp_core(func: str, f: Callable, x: onp.ndarray, u: onp.ndarray) -> onp.ndarray:
-    raw, node = _reverse_trace(f, x)
-    value = _output(func, raw, "vector")
+    raw, node = reverse_trace(f, x)
+    value = checked_output(func, raw, "vector")
     if u.shape != value.shape:
         raise ValueError(
             f"{func}: u must have the shape of f(x), ({value.size},), got shape {u.shape}"
         )
     if node is None:
-        _untraced(func, f, x, value)
+        untraced(func, f, x, value)
         return onp.zeros(x.size)
-    return _reverse_pass(func, node, u, x.size).copy()
+    return reverse_pass(func, node, u, x.size).copy()
 
 
 @dataclass(frozen=True, eq=False)
@@ -834,7 +578,7 @@ def linearize(f: Callable, x0: Any) -> Linearization:
     """
     func = "linearize"
     x0 = _start(func, f, x0, "x0")
-    fx0, J = _jacobian_core(func, f, x0, "auto")
+    fx0, J = jacobian_core(func, f, x0, "auto")
     return Linearization(x0=x0, fx0=fx0, J=J)
 
 
@@ -919,7 +663,7 @@ def check_jacobian(f: Callable, x: Any, jac: Any = None, *, rtol: float = 1e-5,
     rtol = as_real(func, "rtol", rtol, nonnegative=True)
     atol = as_real(func, "atol", atol, nonnegative=True)
     if jac is None:
-        candidate_raw, source = _jacobian_core(func, f, x, "auto")[1], "jacobian(f, x)"
+        candidate_raw, source = jacobian_core(func, f, x, "auto")[1], "jacobian(f, x)"
     elif callable(jac):
         check_callable(func, "jac", jac, nargs=1, call="jac(x)")
         with quiet():
@@ -966,7 +710,7 @@ def check_jacobian(f: Callable, x: Any, jac: Any = None, *, rtol: float = 1e-5,
 # by column colouring, and traces of Jacobians
 # --------------------------------------------------------------------------------------------
 
-@_protected
+@protected
 def _hvp_core(func: str, f: Callable, x: onp.ndarray, v: onp.ndarray) -> onp.ndarray:
     """``H(x) v`` as the JVP of the gradient (forward over reverse), with the reverse-over-
     reverse gradient of ``grad f . v`` as the fallback when autograd lacks a JVP rule."""
@@ -974,28 +718,28 @@ def _hvp_core(func: str, f: Callable, x: onp.ndarray, v: onp.ndarray) -> onp.nda
 
     def grad_f(z):
         """``grad f(z)`` by one reverse pass; ``z`` may carry the outer pass's tangent."""
-        raw, node = _reverse_trace(f, z)
-        value = _output(func, getval(raw), "scalar")
+        raw, node = reverse_trace(f, z)
+        value = checked_output(func, getval(raw), "scalar")
         seen["value"], seen["traced"] = value, node is not None
         if node is None:
             return onp.zeros(x.size)
         return backward_pass(onp.ones(onp.shape(value)), node)
 
     try:
-        _, t = _forward_pass(grad_f, x, v)
+        _, t = forward_pass(grad_f, x, v)
     except NotImplementedError as err:
         if not str(err).startswith("JVP of"):
             raise
         # an operation of f (or of its derivative) has no forward-mode rule: H v is also the
         # gradient of the scalar grad f(x) . v (H is symmetric), one reverse pass over another
-        _, node = _reverse_trace(lambda z: np.dot(grad_f(z), v), x)
-        t = None if node is None else _reverse_pass(func, node, 1.0, x.size)
+        _, node = reverse_trace(lambda z: np.dot(grad_f(z), v), x)
+        t = None if node is None else reverse_pass(func, node, 1.0, x.size)
     if not seen["traced"]:
-        _untraced(func, f, x, seen["value"])
+        untraced(func, f, x, seen["value"])
         return onp.zeros(x.size)
     if t is None:                 # the gradient does not depend on x: f is linear, H = 0
         return onp.zeros(x.size)
-    return _tangent(func, t, (x.size,)).copy()
+    return tangent(func, t, (x.size,)).copy()
 
 
 def hvp(f: Callable, x: Any, v: Any) -> onp.ndarray:
@@ -1212,7 +956,7 @@ _OUTPUTS = ("dense", "csr")
 _CHECK_RTOL = 1e-8
 
 
-@_protected
+@protected
 def _compressed_core(func: str, f: Callable, x: onp.ndarray, colors: onp.ndarray, m: int,
                      check: bool):
     """``(f(x), B, probe)``: the compressed Jacobian ``B = J [s_0 ... s_{K-1}]`` of shape
@@ -1222,24 +966,24 @@ def _compressed_core(func: str, f: Callable, x: onp.ndarray, colors: onp.ndarray
     value = None
     try:
         for c in range(k):
-            raw, t = _forward_pass(f, x, (colors == c).astype(float))
+            raw, t = forward_pass(f, x, (colors == c).astype(float))
             if value is None:
-                value = _output(func, raw, "vector")
+                value = checked_output(func, raw, "vector")
                 if value.size != m:
                     raise ValueError(
                         f"{func}: sparsity must have one row per output, shape ({value.size}, "
                         f"{n}) for f(x) of shape ({value.size},), got shape ({m}, {n})"
                     )
                 if t is None:
-                    _untraced(func, f, x, value)
+                    untraced(func, f, x, value)
                     B[:] = 0.0
                     break
-            B[:, c] = 0.0 if t is None else _tangent(func, t, (m,))
+            B[:, c] = 0.0 if t is None else tangent(func, t, (m,))
         probe = None
         if check:
             v = onp.random.default_rng(0).standard_normal(n)
-            _, t = _forward_pass(f, x, v)
-            probe = (v, onp.zeros(m) if t is None else _tangent(func, t, (m,)))
+            _, t = forward_pass(f, x, v)
+            probe = (v, onp.zeros(m) if t is None else tangent(func, t, (m,)))
     except NotImplementedError as err:
         if not str(err).startswith("JVP of"):
             raise
@@ -1350,7 +1094,7 @@ def sparse_jacobian(f: Callable, x: Any, sparsity: Any, *, colors: Any = None,
         raise TypeError(f"{func}: check must be True or False, got {describe(check)}")
     colors = color_columns(S) if colors is None else _check_colors(func, colors, S)
     m, n = S.shape
-    _, B, probe = _compressed_core(func, _as_traceable(f), x, colors, m, bool(check))
+    _, B, probe = _compressed_core(func, as_traceable(f), x, colors, m, bool(check))
     rows = onp.repeat(onp.arange(m), onp.diff(S.indptr))
     values = B[rows, colors[S.indices]]
     J = _sparse().csr_array((values, S.indices.copy(), S.indptr.copy()), shape=(m, n))
@@ -1359,7 +1103,7 @@ def sparse_jacobian(f: Callable, x: Any, sparsity: Any, *, colors: Any = None,
         rebuilt = J @ v
         error = onp.abs(Jv - rebuilt)
         scale = abs(J) @ onp.abs(v) + onp.abs(Jv)
-        bad = error > _CHECK_RTOL * scale + _EPS * scale.max()
+        bad = error > _CHECK_RTOL * scale + EPS * scale.max()
         if onp.any(bad):
             i = int(onp.argmax(onp.where(bad, error / onp.maximum(scale, 1e-300), 0.0)))
             raise ValueError(
@@ -1371,13 +1115,13 @@ def sparse_jacobian(f: Callable, x: Any, sparsity: Any, *, colors: Any = None,
     return J if output == "csr" else J.toarray()
 
 
-@_protected
+@protected
 def _trace_core(func: str, f: Callable, x: onp.ndarray) -> float:
     """``sum_j (J e_j)_j`` by ``n`` JVPs (trace + ``n`` VJPs if a JVP rule is missing)."""
     n = x.size
 
     def square(raw):
-        value = _output(func, raw, "vector")
+        value = checked_output(func, raw, "vector")
         if value.size != n:
             raise ValueError(
                 f"{func}: f must map R^n to R^n (a square Jacobian): x has shape ({n},) but "
@@ -1388,24 +1132,24 @@ def _trace_core(func: str, f: Callable, x: onp.ndarray) -> float:
     try:
         total = 0.0
         for j in range(n):
-            raw, t = _forward_pass(f, x, _basis(n, j))
+            raw, t = forward_pass(f, x, basis(n, j))
             if j == 0:
                 value = square(raw)
                 if t is None:
-                    _untraced(func, f, x, value)
+                    untraced(func, f, x, value)
                     return 0.0
             if t is not None:
-                total += float(_tangent(func, t, (n,))[j])
+                total += float(tangent(func, t, (n,))[j])
         return total
     except NotImplementedError as err:
         if not str(err).startswith("JVP of"):
             raise
-    raw, node = _reverse_trace(f, x)           # no forward rule: the rows e_i^T J instead
+    raw, node = reverse_trace(f, x)           # no forward rule: the rows e_i^T J instead
     value = square(raw)
     if node is None:
-        _untraced(func, f, x, value)
+        untraced(func, f, x, value)
         return 0.0
-    return float(sum(_reverse_pass(func, node, _basis(n, i), n)[i] for i in range(n)))
+    return float(sum(reverse_pass(func, node, basis(n, i), n)[i] for i in range(n)))
 
 
 def jacobian_trace(f: Callable, x: Any) -> float:
@@ -1454,26 +1198,26 @@ def jacobian_trace(f: Callable, x: Any) -> float:
     """
     func = "jacobian_trace"
     x = _start(func, f, x)
-    return _trace_core(func, _as_traceable(f), x)
+    return _trace_core(func, as_traceable(f), x)
 
 
 _NOISES = ("rademacher", "gaussian")
 
 
-@_protected
+@protected
 def _hutchinson_core(func: str, f: Callable, x: onp.ndarray, samples: int,
                      rng: onp.random.Generator, noise: str) -> float:
     """``mean_s u_s^T J u_s`` over random probes: one trace of ``f``, one VJP per sample."""
     n = x.size
-    raw, node = _reverse_trace(f, x)
-    value = _output(func, raw, "vector")
+    raw, node = reverse_trace(f, x)
+    value = checked_output(func, raw, "vector")
     if value.size != n:
         raise ValueError(
             f"{func}: f must map R^n to R^n (a square Jacobian): x has shape ({n},) but f(x) "
             f"has shape {value.shape}"
         )
     if node is None:
-        _untraced(func, f, x, value)
+        untraced(func, f, x, value)
         return 0.0
     total = 0.0
     for _ in range(samples):
@@ -1481,7 +1225,7 @@ def _hutchinson_core(func: str, f: Callable, x: onp.ndarray, samples: int,
             u = 2.0 * rng.integers(0, 2, size=n) - 1.0
         else:
             u = rng.standard_normal(n)
-        total += float(onp.dot(_reverse_pass(func, node, u, n), u))
+        total += float(onp.dot(reverse_pass(func, node, u, n), u))
     return total / samples
 
 
@@ -1552,4 +1296,4 @@ def hutchinson_trace(f: Callable, x: Any, *, samples: int = 1, rng: Any = None,
         raise ValueError(
             f"{func}: noise must be 'rademacher' or 'gaussian', got {describe(noise)}"
         )
-    return _hutchinson_core(func, _as_traceable(f), x, samples, rng, noise)
+    return _hutchinson_core(func, as_traceable(f), x, samples, rng, noise)

@@ -192,15 +192,24 @@ def image_area(transform: CoordinateTransform | Callable[[Any], Any], u0: float,
     u0, v0, du, dv = _rectangle(func, u0, v0, du, dv)
     samples = _check_samples(func, samples)
     boundary = _boundary(u0, v0, du, dv, samples)
-    image = _apply_2d_map(func, transform, boundary, "on the boundary of the rectangle")
+    image = apply_2d_map(func, transform, boundary, "on the boundary of the rectangle")
     return _shoelace(image)
 
 
-def _apply_2d_map(func: str, transform: Callable, points: onp.ndarray, where: str) -> onp.ndarray:
+def apply_2d_map(func: str, transform: Callable, points: onp.ndarray, where: str) -> onp.ndarray:
     """Apply a 2-D map to points of shape ``(..., 2)`` in one call; check shape and finiteness.
 
-    Shared by :func:`image_area` and the figure helpers of :mod:`jaccourse.plotting`;
-    ``where`` completes the message for non-finite output ("on the plotted lines").
+    Shared by :func:`image_area` and the figure helpers of :mod:`jaccourse.plotting`, hence a
+    name without an underscore; it is not in ``__all__`` (not part of the course's API: its
+    ``func`` argument names the public function an error is reported for). ``where`` completes
+    the message for non-finite output ("on the plotted lines").
+
+    Examples
+    --------
+    >>> import numpy as onp
+    >>> from jaccourse.geometry import apply_2d_map
+    >>> apply_2d_map("demo", lambda q: 2 * q, onp.array([[1.0, 2.0]]), "here")
+    array([[2., 4.]])
     """
     flat = points.reshape(-1, 2)
     with quiet():

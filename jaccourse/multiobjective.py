@@ -55,7 +55,7 @@ from scipy.optimize import lsq_linear, nnls
 from jaccourse._validation import (as_array, as_positive_int, as_real, as_rng, as_vector,
                                    check_callable, check_rng, describe, float_array,
                                    function_named, read_only)
-from jaccourse.derivatives import _jacobian_core
+from jaccourse._autodiff import jacobian_core
 from jaccourse.optim import History, OptimizeResult
 
 __all__ = [
@@ -173,7 +173,7 @@ def objective_jacobian(F: Callable, x: Any) -> onp.ndarray:
     check_callable(func, "F", F, nargs=1, call="F(x)")
     x = as_vector(func, "x", x)
     with function_named(func, "F"):
-        return _jacobian_core(func, F, x, "auto")[1]
+        return jacobian_core(func, F, x, "auto")[1]
 
 
 # --------------------------------------------------------------------------------------------
@@ -1275,7 +1275,7 @@ def jacobian_descent(F: Callable, x0: Any, aggregator: str | Callable, *, lr: fl
     def evaluate(z: onp.ndarray) -> tuple[onp.ndarray, onp.ndarray]:
         if jac is None:
             with function_named(func, "F"), onp.errstate(all="ignore"):
-                raw, J = _jacobian_core(func, guarded, z, "auto")
+                raw, J = jacobian_core(func, guarded, z, "auto")
             values = _checked_values(func, raw, m_box[0])
         else:
             with onp.errstate(all="ignore"):

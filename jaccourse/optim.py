@@ -43,8 +43,8 @@ import numpy as onp
 from jaccourse._levmar import lm_solve
 from jaccourse._validation import (as_bool, as_positive_int, as_real, as_rng, as_vector,
                                    check_callable, describe, float_array, function_named)
-from jaccourse.derivatives import (_autograd_call, _jacobian_core, _plain, _reverse_pass,
-                                   _reverse_trace, _untraced)
+from jaccourse._autodiff import (autograd_call, jacobian_core, plain, reverse_pass, reverse_trace,
+                                 untraced)
 
 __all__ = [
     "History",
@@ -179,18 +179,18 @@ def _ad_value_and_grad(func: str, f: Callable, x: onp.ndarray, fname: str = "fun
     ``fname`` is the name of ``f``'s parameter in ``func``, for the messages.
 
     Raises ``ValueError`` for a non-scalar output and ``_NonFinite`` for a NaN or infinity."""
-    with function_named(func, fname), _autograd_call(func), onp.errstate(all="ignore"):
-        raw, node = _reverse_trace(f, x)
-        value = _plain(func, raw, "f(x)")
+    with function_named(func, fname), autograd_call(func), onp.errstate(all="ignore"):
+        raw, node = reverse_trace(f, x)
+        value = plain(func, raw, "f(x)")
         if value.ndim != 0:
             raise ValueError(f"{func}: the objective {fname} must return a scalar, got shape "
                              f"{value.shape}")
         if not _finite(value):
             raise _NonFinite(f"the objective is {float(value)}")
         if node is None:
-            _untraced(func, f, x, value)
+            untraced(func, f, x, value)
             return float(value), onp.zeros(x.size)
-        g = _reverse_pass(func, node, onp.ones(onp.shape(raw)), x.size).copy()
+        g = reverse_pass(func, node, onp.ones(onp.shape(raw)), x.size).copy()
     if not _finite(g):
         raise _NonFinite("the gradient has NaN or inf entries")
     return float(value), g
@@ -206,7 +206,7 @@ class _Scalar:
     def value(self, x: onp.ndarray) -> float:
         self.nfev += 1
         with onp.errstate(all="ignore"):
-            raw = _plain(self.func, self.fun(x.copy()), "fun(x)")
+            raw = plain(self.func, self.fun(x.copy()), "fun(x)")
         if raw.ndim != 0:
             raise ValueError(f"{self.func}: fun must return a scalar, got shape {raw.shape}")
         if not _finite(raw):
@@ -221,7 +221,7 @@ class _Scalar:
         value = self.value(x)
         self.njev += 1
         with onp.errstate(all="ignore"):
-            g = _plain(self.func, self.grad(x.copy()), "grad(x)")
+            g = plain(self.func, self.grad(x.copy()), "grad(x)")
         if g.shape != x.shape:
             raise ValueError(f"{self.func}: grad must return an array of shape {x.shape}, "
                              f"got shape {g.shape}")
@@ -568,7 +568,7 @@ def sgd(loss: Callable, x0: Any, data: Any, *, lr: float, batch_size: int, epoch
     def whole(params: onp.ndarray) -> float:
         counts["nfev"] += 1
         with onp.errstate(all="ignore"):
-            value = _plain(func, loss(params, full), "loss(params, data)")
+            value = plain(func, loss(params, full), "loss(params, data)")
         if value.ndim != 0:
             raise ValueError(f"{func}: loss must return a scalar, got shape {value.shape}")
         if not _finite(value):
@@ -699,13 +699,13 @@ def newton(fun: Callable, x0: Any, *, tol: float = 1e-10, max_iter: int = 100,
         nhev += 1
         if hess is not None:
             with onp.errstate(all="ignore"):
-                H = _plain(func, hess(point.copy()), "hess(x)")
+                H = plain(func, hess(point.copy()), "hess(x)")
             if H.shape != (n, n):
                 raise ValueError(f"{func}: hess must return an array of shape {(n, n)}, got "
                                  f"shape {H.shape}")
         else:
             with function_named(func, "fun"), onp.errstate(all="ignore"):
-                H = _jacobian_core(func, hess_fn, point, "reverse")[1]
+                H = jacobian_core(func, hess_fn, point, "reverse")[1]
         if not _finite(H):
             raise _NonFinite("the Hessian has NaN or inf entries")
         return 0.5 * (H + H.T)
@@ -787,7 +787,7 @@ class _Residual:
         self._last: tuple[bytes, onp.ndarray] | None = None
         self.n = x0.size
         with onp.errstate(all="ignore"):
-            raw = _plain(func, residual(x0.copy()), "residual(x0)")
+            raw = plain(func, residual(x0.copy()), "residual(x0)")
         self.nfev += 1
         if raw.ndim != 1:
             raise ValueError(f"{func}: residual must return a 1-D array of shape (m,), got "
@@ -805,7 +805,7 @@ class _Residual:
             return self._last[1].copy()
         self.nfev += 1
         with onp.errstate(all="ignore"):
-            raw = _plain(self.func, self.residual(x.copy()), "residual(x)")
+            raw = plain(self.func, self.residual(x.copy()), "residual(x)")
         if raw.shape != (self.m,):
             raise ValueError(f"{self.func}: residual must return shape ({self.m},) at every "
                              f"point, got shape {raw.shape}")
@@ -816,10 +816,10 @@ class _Residual:
         self.njev += 1
         if self.jac is None:
             with function_named(self.func, "residual"), onp.errstate(all="ignore"):
-                J = _jacobian_core(self.func, self.residual, x, "auto")[1]
+                J = jacobian_core(self.func, self.residual, x, "auto")[1]
         elif callable(self.jac):
             with onp.errstate(all="ignore"):
-                J = _plain(self.func, self.jac(x.copy()), "jac(x)")
+                J = plain(self.func, self.jac(x.copy()), "jac(x)")
             if J.shape != (self.m, self.n):
                 raise ValueError(f"{self.func}: jac must return shape ({self.m}, {self.n}), "
                                  f"got shape {J.shape}")
@@ -1039,7 +1039,7 @@ def classify_critical_point(f: Callable, x: Any, *, tol: float = 1e-8,
     if _norm(g) > gtol:
         raise ValueError(f"{func}: x is not a critical point: |grad f(x)| = "
                          f"{_norm(g):.3g} > gtol = {gtol:g}")
-    H = _jacobian_core(func, autograd.grad(f), x, "reverse")[1]
+    H = jacobian_core(func, autograd.grad(f), x, "reverse")[1]
     if not _finite(H):
         raise ValueError(f"{func}: the Hessian of f at x has NaN or inf entries")
     eig = onp.linalg.eigvalsh(0.5 * (H + H.T))

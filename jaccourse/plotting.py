@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon
 
 from jaccourse._validation import as_positive_int, as_real, check_callable, describe
-from jaccourse.geometry import _apply_2d_map, rectangle_boundary
+from jaccourse.geometry import apply_2d_map, rectangle_boundary
 from jaccourse.transforms import CoordinateTransform
 
 __all__ = [
@@ -261,8 +261,8 @@ def _highlight(func: str, value: Any) -> tuple[float, float, float, float] | Non
 
 
 def _image(func: str, transform: Callable, points: onp.ndarray) -> onp.ndarray:
-    """Apply a 2-D map to points of shape ``(..., 2)``, checked (see geometry._apply_2d_map)."""
-    return _apply_2d_map(func, transform, points, "on the plotted lines")
+    """Apply a 2-D map to points of shape ``(..., 2)``, checked (see geometry.apply_2d_map)."""
+    return apply_2d_map(func, transform, points, "on the plotted lines")
 
 
 def _label(name: str) -> str:
