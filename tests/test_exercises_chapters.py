@@ -1,9 +1,11 @@
 """Every chapter's exercises follow the course's conventions (issue: teaching and reading).
 
-Per chapter from ``gaussian-integral`` to ``appendix-extrema``: at least three exercises, each
-one ``{exercise}`` directive (a box in JupyterLab too; its starter code, if any, in the code
-cells right after it), followed by a dropdown solution in sphinx-exercise's gated syntax (it
-holds code cells) naming it; at least one
+Per chapter (every page of the table of contents with a goals box, except the landing page of
+a part whose problems have pages of their own): at least three exercises, each
+one ``{exercise}`` directive (a box in JupyterLab too; its starter code in the code
+cells right after it: for a code exercise, at least the *starter cell*, the stub of its
+answer cell, visible, so that nobody has to open the solution to begin), followed by a
+dropdown solution in sphinx-exercise's gated syntax (it holds code cells) naming it; at least one
 by hand (a solution without an answer cell) and at least one in code (a solution whose one
 answer cell marks the answer with ``# BEGIN SOLUTION``/``# END SOLUTION`` and ends with a
 check of ``jaccourse.exercises`` for that very label, whose reference exists and is of the
@@ -19,10 +21,34 @@ import yaml
 
 from conftest import ROOT
 from jaccourse import exercises
+from jaccourse._myst_blocks import read_blocks
+from jaccourse.student_edition import starter_cells
 
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
-ORDERED = [c["file"].split("/")[-1] for part in TOC["parts"] for c in part["chapters"]]
-CHAPTERS = ORDERED[ORDERED.index("gaussian-integral"):ORDERED.index("appendix-extrema") + 1]
+
+
+def _toc_entries(node):
+    if isinstance(node, dict):
+        if "file" in node:
+            yield node
+        for value in node.values():
+            yield from _toc_entries(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _toc_entries(item)
+
+
+def _is_chapter(entry) -> bool:
+    """A chapter: a page with a goals box that is not the landing page of sections."""
+    text = (ROOT / f"{entry['file']}.md").read_text()
+    return "chapter-goals" in text and not entry.get("sections")
+
+
+CHAPTERS = [e["file"].split("/")[-1] for e in _toc_entries(TOC["parts"]) if _is_chapter(e)]
+#: The pages of one problem each under a landing page (open problems): one exercise at least,
+#: by hand or in code, instead of a chapter's three.
+SECTION_PAGES = {s["file"].split("/")[-1] for e in _toc_entries(TOC["parts"])
+                 for s in e.get("sections") or []}
 
 EXERCISE = re.compile(r"^(?P<fence>`{3,})\{exercise\}\n:label: (?P<label>\S+)\n"
                       r"(?P<body>(?:.*\n)*?)(?P=fence)\n", re.M)
@@ -42,9 +68,29 @@ def answer_cells(solution_body: str) -> list[str]:
             if "# BEGIN SOLUTION" in m["source"]]
 
 
-def test_the_chapters_with_exercises_are_the_seventeen_from_gaussian_integral_to_the_appendix():
-    assert CHAPTERS[0] == "gaussian-integral" and CHAPTERS[-1] == "appendix-extrema"
-    assert len(CHAPTERS) == 17
+def test_every_page_with_exercises_is_a_chapter_and_the_chapters_run_from_start_to_end():
+    with_exercises = [e["file"].split("/")[-1] for e in _toc_entries(TOC["parts"])
+                      if "{exercise}" in (ROOT / f"{e['file']}.md").read_text()]
+    assert with_exercises == CHAPTERS
+    assert "gaussian-integral" in CHAPTERS and "conclusions" in CHAPTERS
+    assert len(CHAPTERS) >= 17
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_each_code_exercise_shows_its_starter_cell_before_its_solution(chapter):
+    text, _, sols = blocks(chapter)
+    in_code = [s["label"] for s in sols if answer_cells(s["body"])]
+    parsed = read_blocks(text)
+    starters = starter_cells(parsed)
+    have = sorted(parsed[i].argument.strip() for i in starters.values())
+    assert have == sorted(in_code), (
+        f"{chapter}: code exercises without their starter cell (the stub of the answer cell, "
+        f"just before the solution): {sorted(set(in_code) - set(have))}; run "
+        "`python -c 'from jaccourse.student_edition import write_starters; "
+        f"write_starters(\"book/{chapter}.md\")'`")
+    for k in starters:
+        assert "source_hidden" not in "\n".join(parsed[k].lines), \
+            f"{chapter}: the starter cell at line {parsed[k].start} must be visible"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -54,7 +100,8 @@ def test_each_exercise_is_one_box_followed_by_its_dropdown_solution(chapter):
         f"{chapter}: an exercise is one {{exercise}} directive (gated exercises split in JupyterLab)"
     assert not re.search(r"^(`{3,}|:{3,})\{solution\}", text, re.M), \
         f"{chapter}: use the gated solution-start/solution-end syntax"
-    assert text.count("{exercise}") == len(exs) >= 3, f"{chapter}: fewer than 3 exercises"
+    fewest = 1 if chapter in SECTION_PAGES else 3
+    assert text.count("{exercise}") == len(exs) >= fewest, f"{chapter}: fewer than {fewest} exercises"
     assert text.count("{solution-start}") == len(sols) == len(exs)
     for ex, sol in zip(exs, sols):
         assert sol["label"] == ex["label"], f"{chapter}: solution after {ex['label']} names {sol['label']}"
@@ -70,11 +117,13 @@ def test_each_exercise_is_one_box_followed_by_its_dropdown_solution(chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_at_least_one_exercise_by_hand_and_one_in_code_with_a_check(chapter):
+    """(A page of one open problem needs only the import, its one exercise may be either.)"""
     text, exs, sols = blocks(chapter)
     by_hand = [s["label"] for s in sols if not answer_cells(s["body"])]
     in_code = [s["label"] for s in sols if answer_cells(s["body"])]
-    assert by_hand, f"{chapter}: no exercise by hand"
-    assert in_code, f"{chapter}: no code exercise with an answer cell"
+    if chapter not in SECTION_PAGES:
+        assert by_hand, f"{chapter}: no exercise by hand"
+        assert in_code, f"{chapter}: no code exercise with an answer cell"
     assert re.search(r"^from jaccourse import exercises$", text, re.M), \
         f"{chapter}: the imports cell must have `from jaccourse import exercises`"
 
@@ -111,9 +160,12 @@ def test_every_reference_belongs_to_exactly_one_checked_exercise():
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_no_check_call_outside_a_solution(chapter):
+def test_no_check_call_outside_a_solution_and_its_starter(chapter):
     text, _, sols = blocks(chapter)
-    outside = SOLUTION.sub("", text)
+    parsed = read_blocks(text)
+    starters = starter_cells(parsed)
+    text = "\n".join(line for k, b in enumerate(parsed) if k not in starters for line in b.lines)
+    outside = SOLUTION.sub("", text + "\n")
     assert not CHECK.search(outside), f"{chapter}: a check outside a solution block"
 
 
