@@ -23,6 +23,8 @@ import yaml
 from hypothesis import settings
 from nbval.plugin import IPyNbFile
 
+from jaccourse._inline_values import encrypt_kernel_transport
+
 ROOT = Path(__file__).resolve().parent
 
 # Property tests: no wall-clock deadlines (a shared 2-core machine is noisy), and in CI the
@@ -72,6 +74,12 @@ class MystNotebook(IPyNbFile):
             return list(super().collect())
         finally:
             nbval.plugin.nbformat = original
+
+
+def pytest_configure(config):
+    # nbval's kernels use CurveZMQ transport encryption, as the book build's do (ipykernel
+    # declares support; without it each kernel warns that it runs over TCP unencrypted)
+    encrypt_kernel_transport()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):

@@ -28,7 +28,7 @@ from typing import Any
 
 from jaccourse._myst_blocks import read_blocks
 
-__all__ = ["fill_numbers", "format_glue_text", "GLUE_ROLES", "EVAL_ROLE"]
+__all__ = ["fill_numbers", "format_glue_text", "encrypt_kernel_transport", "GLUE_ROLES", "EVAL_ROLE"]
 
 #: The glue roles filled in (all as plain text).
 GLUE_ROLES = ("glue:text", "glue", "glue:any", "glue:md")
@@ -83,6 +83,36 @@ def format_glue_text(plain: str, fmt_spec: str) -> str:
                          f"{plain!r} ({err}); expected a format for its type") from err
 
 
+def encrypt_kernel_transport() -> bool:
+    """Start every later kernel of this process with CurveZMQ transport encryption.
+
+    ipykernel warns, once per kernel, "Kernel is running over TCP without encryption" unless
+    its connection is encrypted. Its kernelspec declares CurveZMQ support
+    (``metadata.supported_encryption``), but jupyter_client's ``KernelManager`` provisions
+    keys only when its ``transport_encryption`` is ``"auto"`` or ``"required"``, and defaults
+    to ``"disabled"``; myst-nb (the book build) and nbval (the chapter tests) create their
+    managers with no configuration. So this sets the trait's default to ``"auto"``: kernels
+    whose spec declares support are encrypted (and the warning, rightly, goes), others start
+    as before. Returns False, changing nothing, when jupyter_client has no such setting or
+    pyzmq no CurveZMQ.
+
+    Examples
+    --------
+    >>> encrypt_kernel_transport() in (True, False)
+    True
+    """
+    try:
+        import zmq
+        from jupyter_client.manager import KernelManager
+    except ImportError:  # pragma: no cover - both come with the book's requirements
+        return False
+    trait = KernelManager.class_traits().get("transport_encryption")
+    if trait is None or not zmq.has("curve"):
+        return False
+    trait.default_value = "auto"
+    return True
+
+
 def _roles_in(text: str) -> list[tuple[int, int, str, str]]:
     from jaccourse._plain_markdown import iter_roles
 
@@ -96,6 +126,7 @@ class _Kernel:
         from jupyter_client.manager import start_new_kernel
 
         self.timeout, self.page = timeout, page
+        encrypt_kernel_transport()
         self.manager, self.client = start_new_kernel(kernel_name=kernel_name, cwd=str(cwd))
         self.glued: dict[str, dict] = {}
 

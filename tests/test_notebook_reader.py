@@ -190,3 +190,37 @@ def test_prose_uses_only_markup_jupyterlab_renders(path):
             elif LABELS.get(target.strip()) not in (None, path.stem):
                 assert explicit and role != "eq", (
                     f"{where}: {m.group(0)} points to another page without a readable title")
+
+
+def _kernel_stderr(policy: str, tmp_path) -> str:
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name="python3", transport_encryption=policy)
+    err = tmp_path / f"kernel-{policy}.txt"
+    with err.open("w") as stream:
+        km.start_kernel(stderr=stream)
+        try:
+            kc = km.client()
+            kc.start_channels()
+            kc.wait_for_ready(timeout=60)
+            assert kc.execute_interactive("6 * 7", timeout=60)["content"]["status"] == "ok"
+            kc.stop_channels()
+        finally:
+            km.shutdown_kernel(now=True)
+    return err.read_text()
+
+
+def test_kernels_of_the_build_and_the_tests_are_encrypted_and_do_not_warn(tmp_path):
+    """The build (book/_ext/notebook_reader.py) and nbval (conftest.py) call
+    ``encrypt_kernel_transport``: a kernel then starts with CurveZMQ keys, and ipykernel's
+    "running over TCP without encryption" line, which it prints without them, is gone."""
+    from jupyter_client.manager import KernelManager
+
+    from jaccourse._inline_values import encrypt_kernel_transport
+
+    warning = "Kernel is running over TCP without encryption"
+    assert warning in _kernel_stderr("disabled", tmp_path)   # what the build log showed
+    assert encrypt_kernel_transport()
+    km = KernelManager(kernel_name="python3")
+    assert km.transport_encryption == "auto"
+    assert warning not in _kernel_stderr("auto", tmp_path)

@@ -15,6 +15,11 @@
    again. So a solution's markdown after its first code cell is wrapped, for JupyterLab, in a
    closed ``{admonition}`` of class ``dropdown solution-continued``. On the site the whole
    solution is already one closed dropdown: the wrapper is removed and its content put back.
+
+3. **Encrypted kernels.** The chapters' kernels are started with CurveZMQ transport
+   encryption, which ipykernel's kernelspec declares it supports (else each kernel logs
+   "Kernel is running over TCP without encryption" into the build log):
+   ``jaccourse._inline_values.encrypt_kernel_transport``.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from __future__ import annotations
 from docutils import nodes
 from myst_nb.core.render import MditRenderMixin
 from sphinx.application import Sphinx
+
+from jaccourse._inline_values import encrypt_kernel_transport
 
 CONTINUED = "solution-continued"
 
@@ -48,4 +55,5 @@ def _unwrap_continued_solutions(app: Sphinx, doctree: nodes.document) -> None:
 def setup(app: Sphinx) -> dict:
     MditRenderMixin.render_nb_cell_markdown = _render_markdown_after_the_cells_above
     app.connect("doctree-read", _unwrap_continued_solutions)
+    encrypt_kernel_transport()
     return {"parallel_read_safe": True, "parallel_write_safe": True}
