@@ -1,12 +1,14 @@
-"""The inline code of the chapter ``open-problems`` against the package, scipy and closed forms.
+"""The inline code of the open-problems pages against the package, scipy and closed forms.
 
-The chapter shows a few short algorithms because there showing them is the point: the
-conjugate gradient loop and Newton-CG built on Hessian-vector products (``conjugate_gradient``,
-``newton_cg``), the fixed-step Runge-Kutta integrator and the batched divergence of the
-instantaneous change of variables (``rk4``, ``divergence``, ``augmented``), the random
-projection behind the Jacobian penalty (``projected_logits``) and two PDE residuals
-(``bratu``, ``bratu_2d``). These tests take those functions from the chapter itself (so that
-they test what the reader sees, not a copy) and check them: CG against
+The part "open problems" (one page per problem, ``book/op-*.md``) shows a few short algorithms
+because there showing them is the point: the conjugate gradient loop and Newton-CG built on
+Hessian-vector products (``conjugate_gradient``, ``newton_cg``; page ``op-second-order``), the
+fixed-step Runge-Kutta integrator and the batched divergence of the instantaneous change of
+variables (``rk4``, ``divergence``, ``augmented``; ``op-neural-odes``), the random projection
+behind the Jacobian penalty and the iterated attack (``projected_logits``, ``iterated_fgsm``;
+``op-robustness``) and two PDE residuals (``bratu``, ``bratu_2d``; ``op-jacobian-cost``). These
+tests take those functions from the pages themselves (so that they test what the reader sees,
+not a copy) and check them: CG against
 ``numpy.linalg.solve`` and its finite termination, Newton-CG against
 ``scipy.optimize.minimize(method="Newton-CG")`` fed the package's ``hvp``, RK4 against
 ``exp`` (with its order 4) and ``scipy.integrate.solve_ivp``, the divergence against
@@ -31,15 +33,19 @@ from jaccourse.derivatives import (color_columns, gradient, hvp, jacobian, jacob
 from jaccourse.nn import MLP
 from jaccourse.robustness import fgsm
 
-INLINE = ("conjugate_gradient", "newton_cg", "rk4", "divergence", "augmented",
-          "projected_logits", "iterated_fgsm", "bratu", "bratu_2d")
+INLINE = {"op-second-order": ("conjugate_gradient", "newton_cg"),
+          "op-neural-odes": ("rk4", "divergence", "augmented"),
+          "op-robustness": ("projected_logits", "iterated_fgsm"),
+          "op-jacobian-cost": ("bratu", "bratu_2d")}
 
 
 def _namespace(**globals_) -> dict:
-    """The chapter's functions executed in a fresh namespace holding ``globals_``."""
+    """The pages' functions executed in a fresh namespace holding ``globals_``."""
     namespace = {"np": anp, "autograd": autograd, "gradient": gradient, "hvp": hvp, "fgsm": fgsm,
                  **globals_}
-    return chapter_functions("open-problems", INLINE, namespace)
+    for page, names in INLINE.items():
+        chapter_functions(page, names, namespace)
+    return namespace
 
 
 FUNCS = _namespace(p=6, h2=1.0 / 7**2)   # the exercise's grid, smaller
