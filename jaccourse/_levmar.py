@@ -208,14 +208,12 @@ def lm_solve(fun: Callable, jac: Callable, x0, *, ftol: float, xtol: float, gtol
     ``fun(x) -> (m,)`` and ``jac(x) -> (m, n)`` are already checked and counted by the
     caller; ``nfev()`` is the number of evaluations of ``fun`` so far (including finite
     differences inside ``jac``). The residual at ``x0`` is the first call of ``fun``.
+
+    The caller has also checked the settings (``ftol``, ``xtol``, ``gtol >= 0``,
+    ``max_nfev >= 1``, ``factor > 0``): :func:`jaccourse.optim.levenberg_marquardt` refuses
+    bad ones at the door with its own name in the message, so they are not checked again here.
+    A non-finite residual or Jacobian met on the way is a result (status 9), not an error.
     """
-    for name, tol in (("ftol", ftol), ("xtol", xtol), ("gtol", gtol)):
-        if not (tol >= 0.0):
-            raise ValueError(f"lm_solve: {name} must be >= 0, got {tol!r}")
-    if int(max_nfev) < 1:
-        raise ValueError(f"lm_solve: max_nfev must be >= 1, got {max_nfev!r}")
-    if not (factor > 0.0):
-        raise ValueError(f"lm_solve: factor must be > 0, got {factor!r}")
     ftol, xtol, gtol, factor = float(ftol), float(xtol), float(gtol), float(factor)
     max_nfev = int(max_nfev)
 

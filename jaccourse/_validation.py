@@ -179,16 +179,48 @@ def as_vector(func: str, name: str, value: Any, *, size: int | None = None,
 
 
 def as_array(func: str, name: str, value: Any, *, ndim: int | None = None,
-             last_dim: int | None = None) -> onp.ndarray:
-    """Convert ``value`` to a finite float array with the given rank / trailing size."""
-    arr = float_array(func, name, value)
-    if ndim is not None and arr.ndim != ndim:
-        raise ValueError(f"{func}: {name} must be a {ndim}-D array, got shape {arr.shape}")
-    if last_dim is not None and (arr.ndim == 0 or arr.shape[-1] != last_dim):
+             last_dim: int | None = None, min_ndim: int = 0, traced: bool = False,
+             what: str = "an array of numbers",
+             check_shape: Callable[[tuple], None] | None = None) -> Any:
+    """Convert ``value`` to a finite float array with the given rank / trailing size.
+
+    The one array validator of the package; the checks run in this order, each with its own
+    message: conversion (:func:`float_array`, ``what`` completes its message), ``ndim``,
+    ``min_ndim`` (at least that many axes, the last one not empty), ``last_dim``,
+    ``check_shape(shape)`` (a module's own shape rule, raising with its own message), then
+    finiteness. With ``traced=True`` autograd's traced values (a ``Box``) pass through with
+    their shape checked but not converted nor checked for finiteness: the array a function
+    of the course is differentiated through must flow on untouched.
+
+    Examples
+    --------
+    >>> from jaccourse._validation import as_array
+    >>> as_array("demo", "x", [[1, 2]], ndim=2)
+    array([[1., 2.]])
+    >>> as_array("demo", "x", [1.0, float("nan")])
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: x must be finite, got NaN or inf
+    """
+    if traced and isinstance(value, Box):
+        arr = value
+    else:
+        arr = float_array(func, name, value, what=what)
+    shape = onp.shape(arr)
+    if ndim is not None and len(shape) != ndim:
+        raise ValueError(f"{func}: {name} must be a {ndim}-D array, got shape {shape}")
+    if len(shape) < min_ndim:
+        raise ValueError(f"{func}: {name} must have at least {min_ndim} dimension(s), got "
+                         f"shape {shape}")
+    if min_ndim and shape[-1] == 0:
+        raise ValueError(f"{func}: {name} must not be empty, got shape {shape}")
+    if last_dim is not None and (len(shape) == 0 or shape[-1] != last_dim):
         raise ValueError(
-            f"{func}: {name} must have shape (..., {last_dim}), got shape {arr.shape}"
+            f"{func}: {name} must have shape (..., {last_dim}), got shape {shape}"
         )
-    if not onp.all(onp.isfinite(arr)):
+    if check_shape is not None:
+        check_shape(shape)
+    if not isinstance(arr, Box) and not onp.all(onp.isfinite(arr)):
         raise ValueError(f"{func}: {name} must be finite, got NaN or inf")
     return arr
 

@@ -62,10 +62,9 @@ from typing import Any, Callable, NamedTuple, Sequence
 import autograd
 import autograd.numpy as np
 import numpy as onp
-from autograd.tracer import Box
 
-from jaccourse._validation import as_positive_int, as_real, as_rng, describe
-from jaccourse.nn import ACTIVATIONS, INITIALIZERS, Activation, get_activation
+from jaccourse._validation import as_array, as_positive_int, as_real, as_rng, describe
+from jaccourse.nn import ACTIVATIONS, INITIALIZERS, Activation, get_activation, layer_pass
 from jaccourse.optim import History, OptimizeResult, adam
 
 __all__ = [
@@ -94,38 +93,28 @@ RASTRIGIN_BOUNDS: tuple[float, float] = (-1.0, 1.5)
 
 def _matrix(func: str, name: str, value: Any, *, ndim: int, shape: tuple | None = None) -> Any:
     """``value`` as a finite float array of rank ``ndim`` (autograd boxes pass through)."""
-    if isinstance(value, Box):
-        arr = value
-    else:
-        if callable(value) and not isinstance(value, onp.ndarray):
-            raise TypeError(f"{func}: {name} must be an array of numbers, got {describe(value)}")
-        try:
-            arr = onp.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"{func}: {name} must be an array of numbers, got "
-                            f"{describe(value)}") from None
-    shp = onp.shape(arr)
     want = {1: "(n_l,)", 2: "(N, n)", 3: "(N, m, n)"}.get(ndim, f"{ndim}-D")
     if name.startswith("Y") and ndim == 2:
         want = "(N, m)"
-    if len(shp) != ndim:
-        hint = ""
-        if len(shp) == 1 and ndim == 2:
-            hint = " (one feature per column: use X.reshape(-1, 1))"
-        raise ValueError(f"{func}: {name} must be a {ndim}-D array of shape {want}, got shape "
-                         f"{shp}{hint}")
-    if shape is not None:
-        for got, expected in zip(shp, shape):
-            if expected is not None and got != expected:
-                symbols = want.strip("()").split(", ")
-                dims = ", ".join(s if e is None else str(e) for s, e in zip(symbols, shape))
-                dims = f"({dims},)" if len(shape) == 1 else f"({dims})"
-                raise ValueError(f"{func}: {name} must have shape {dims}, got shape {shp}")
-    if 0 in shp:
-        raise ValueError(f"{func}: {name} must not be empty, got shape {shp}")
-    if not isinstance(arr, Box) and not onp.all(onp.isfinite(arr)):
-        raise ValueError(f"{func}: {name} must be finite, got NaN or inf")
-    return arr
+
+    def check_shape(shp: tuple) -> None:
+        if len(shp) != ndim:
+            hint = ""
+            if len(shp) == 1 and ndim == 2:
+                hint = " (one feature per column: use X.reshape(-1, 1))"
+            raise ValueError(f"{func}: {name} must be a {ndim}-D array of shape {want}, got "
+                             f"shape {shp}{hint}")
+        if shape is not None:
+            for got, expected in zip(shp, shape):
+                if expected is not None and got != expected:
+                    symbols = want.strip("()").split(", ")
+                    dims = ", ".join(s if e is None else str(e) for s, e in zip(symbols, shape))
+                    dims = f"({dims},)" if len(shape) == 1 else f"({dims})"
+                    raise ValueError(f"{func}: {name} must have shape {dims}, got shape {shp}")
+        if 0 in shp:
+            raise ValueError(f"{func}: {name} must not be empty, got shape {shp}")
+
+    return as_array(func, name, value, traced=True, check_shape=check_shape)
 
 
 def _nonneg(func: str, name: str, value: Any) -> float:
@@ -173,22 +162,26 @@ def _propagate(Ws: Sequence[Any], bs: Sequence[Any], act: Activation, X: Any,
     matrix product per layer serves all samples and all directions. With ``partials=False``
     ``T`` is ``None`` and only values are propagated."""
     fn, deriv = _fast_activation(act)
-    A, T = X, None
+    if not partials:
+        return layer_pass(Ws, bs, fn, _linear, X), None
+    As, Zs = layer_pass(Ws, bs, fn, _linear, X, keep=True)      # A_0 = X, ..., A_L = Z_L = Y
+    T = None
     last = len(Ws) - 1
-    for l, (W, b) in enumerate(zip(Ws, bs)):
+    for l, W in enumerate(Ws):
         Wt = np.transpose(W)                                      # (n_{l-1}, n_l)
-        Z = np.dot(A, Wt) + b                                     # (N, n_l)
-        if partials:
-            # dZ/dx_k = W dA/dx_k; for the first layer dA_0/dx_k = e_k, so dZ_1/dx_k = W[:, k].
-            dZ = Wt[:, None, :] if T is None else np.dot(T, Wt)    # (n, N or 1, n_l)
+        # dZ/dx_k = W dA/dx_k; for the first layer dA_0/dx_k = e_k, so dZ_1/dx_k = W[:, k].
+        dZ = Wt[:, None, :] if T is None else np.dot(T, Wt)        # (n, N or 1, n_l)
         if l == last:
-            if partials and T is None:                            # no hidden layer: y = W x + b
+            if T is None:                                         # no hidden layer: y = W x + b
                 dZ = dZ + np.zeros((1, np.shape(X)[0], 1))
-            return Z, (dZ if partials else None)
-        A = fn(Z)
-        if partials:
-            T = deriv(Z, A) * dZ                                  # sigma'(Z) * dZ/dx_k
+            return As[-1], dZ
+        T = deriv(Zs[l], As[l + 1]) * dZ                          # sigma'(Z) * dZ/dx_k
     raise AssertionError("unreachable")
+
+
+def _linear(Z: Any) -> Any:
+    """The output layer of a JENN network is linear: ``y = Z_L``."""
+    return Z
 
 
 def _to_jacobians(T: Any) -> Any:

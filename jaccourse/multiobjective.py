@@ -53,8 +53,7 @@ from scipy.linalg.lapack import dpstrf
 from scipy.optimize import lsq_linear, nnls
 
 from jaccourse._validation import (as_array, as_positive_int, as_real, as_rng, as_vector,
-                                   check_callable, check_rng, describe, float_array,
-                                   function_named, read_only)
+                                   check_callable, check_rng, describe, function_named, read_only)
 from jaccourse._autodiff import jacobian_core
 from jaccourse.optim import History, OptimizeResult
 
@@ -91,21 +90,21 @@ def _as_objective_jacobian(func: str, J: Any, name: str = "J") -> onp.ndarray:
             f"{func}: {name} must be an (m, n) array of numbers (a Jacobian), got {describe(J)}; "
             "to differentiate a function F first, call objective_jacobian(F, x)"
         )
-    arr = float_array(func, name, J, what="an (m, n) array of numbers")
-    if arr.ndim != 2:
-        hint = " (one gradient g: pass it as a 1 x n matrix, g[None, :])" if arr.ndim == 1 else ""
-        raise ValueError(
-            f"{func}: {name} must be a 2-D array of shape (m, n), got shape {arr.shape}{hint}"
-        )
-    if arr.shape[0] == 0:
-        raise ValueError(f"{func}: {name} must have at least one row (objective), got shape "
-                         f"{arr.shape}")
-    if arr.shape[1] == 0:
-        raise ValueError(f"{func}: {name} must have at least one column (parameter), got shape "
-                         f"{arr.shape}")
-    if not onp.all(onp.isfinite(arr)):
-        raise ValueError(f"{func}: {name} must be finite, got NaN or inf")
-    return arr
+
+    def check_shape(shape: tuple) -> None:
+        if len(shape) != 2:
+            hint = " (one gradient g: pass it as a 1 x n matrix, g[None, :])" if len(shape) == 1 else ""
+            raise ValueError(
+                f"{func}: {name} must be a 2-D array of shape (m, n), got shape {shape}{hint}"
+            )
+        if shape[0] == 0:
+            raise ValueError(f"{func}: {name} must have at least one row (objective), got "
+                             f"shape {shape}")
+        if shape[1] == 0:
+            raise ValueError(f"{func}: {name} must have at least one column (parameter), got "
+                             f"shape {shape}")
+
+    return as_array(func, name, J, what="an (m, n) array of numbers", check_shape=check_shape)
 
 
 def _as_points(func: str, values: Any) -> onp.ndarray:

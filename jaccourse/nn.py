@@ -52,8 +52,8 @@ import numpy as onp
 from autograd.extend import defvjp, primitive
 from autograd.tracer import Box
 
-from jaccourse._validation import (as_positive_int, as_real, as_rng, check_callable,
-                                   check_entries, describe, float_array, read_only,
+from jaccourse._validation import (as_array, as_positive_int, as_real, as_rng, check_callable,
+                                   check_entries, describe, read_only,
                                    speaking_for)
 from jaccourse.optim import OptimizeResult, sgd
 
@@ -89,6 +89,43 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------------------------
+# the forward pass, written once (MLP, backpropagation and jaccourse.jenn use it)
+# --------------------------------------------------------------------------------------------
+
+def layer_pass(Ws: Sequence[Any], bs: Sequence[Any], hidden: Callable[[Any], Any],
+               output: Callable[[Any], Any], x: Any, *, keep: bool = False) -> Any:
+    """The forward pass of a dense network: ``z_l = W_l x_l + b_l``, ``x_{l+1} = sigma(z_l)``.
+
+    ``hidden`` is ``sigma`` for every layer but the last, ``output`` for the last one (both
+    functions of ``z``). ``x`` is one input ``(n_0,)`` or a batch ``(N, n_0)``. Returns the
+    output ``x_L``, or with ``keep=True`` the lists ``([x_0, ..., x_L], [z_0, ..., z_{L-1}])``
+    that backpropagation and the layer Jacobians need. Written with ``autograd.numpy``, no
+    checks: autograd differentiates it (:meth:`MLP.apply`, JENN's training loss).
+
+    Not in ``__all__``: it is the package's shared piece, not part of the course's API (the
+    chapters call :meth:`MLP.forward` and :func:`jaccourse.jenn.forward_partials`).
+
+    Examples
+    --------
+    >>> import numpy as onp
+    >>> from jaccourse.nn import layer_pass
+    >>> Ws, bs = [onp.array([[1.0, -1.0]]), onp.array([[2.0]])], [onp.zeros(1), onp.ones(1)]
+    >>> layer_pass(Ws, bs, lambda z: z ** 2, lambda z: z, onp.array([3.0, 1.0]))   # 2 (3-1)^2 + 1
+    array([9.])
+    """
+    a = x
+    xs, zs = [x], []
+    last = len(Ws) - 1
+    for l, (W, b) in enumerate(zip(Ws, bs)):
+        z = np.dot(a, np.transpose(W)) + b
+        a = (output if l == last else hidden)(z)
+        if keep:
+            zs.append(z)
+            xs.append(a)
+    return (xs, zs) if keep else a
+
+
+# --------------------------------------------------------------------------------------------
 # input checks (skipped for autograd's traced values, which must flow through untouched)
 # --------------------------------------------------------------------------------------------
 
@@ -96,15 +133,7 @@ def _array(func: str, name: str, value: Any, *, min_ndim: int = 0) -> Any:
     """``value`` as a finite float array (autograd's traced values pass through unchecked)."""
     if isinstance(value, Box):
         return value
-    arr = float_array(func, name, value)
-    if arr.ndim < min_ndim:
-        raise ValueError(f"{func}: {name} must have at least {min_ndim} dimension(s), got "
-                         f"shape {arr.shape}")
-    if min_ndim and arr.shape[-1] == 0:
-        raise ValueError(f"{func}: {name} must not be empty, got shape {arr.shape}")
-    if not onp.all(onp.isfinite(arr)):
-        raise ValueError(f"{func}: {name} must be finite, got NaN or inf")
-    return arr
+    return as_array(func, name, value, min_ndim=min_ndim)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1381,12 +1410,7 @@ class MLP:
         return self._forward(Ws, bs, x)
 
     def _forward(self, Ws: Sequence[Any], bs: Sequence[Any], x: Any) -> Any:
-        a = x
-        last = len(Ws) - 1
-        for l, (W, b) in enumerate(zip(Ws, bs)):
-            z = np.dot(a, np.transpose(W)) + b
-            a = (self._output if l == last else self._activation).fn(z)
-        return a
+        return layer_pass(Ws, bs, self._activation.fn, self._output.fn, x)
 
     def forward(self, x: Any) -> Any:
         """The output ``x_L`` for an input ``(n_0,)`` or a batch ``(N, n_0)``: ``(n_L,)`` or ``(N, n_L)``.
@@ -1420,16 +1444,6 @@ class MLP:
 
     # ---- Jacobians ---------------------------------------------------------------------------
 
-    def _pass(self, x: onp.ndarray) -> tuple[list, list]:
-        """The forward pass keeping every layer input ``x_l`` and pre-activation ``z_l``."""
-        xs, zs = [x], []
-        last = len(self._weights) - 1
-        for l, (W, b) in enumerate(zip(self._weights, self._biases)):
-            z = xs[-1] @ W.T + b
-            zs.append(z)
-            xs.append((self._output if l == last else self._activation).fn(z))
-        return xs, zs
-
     def layer_jacobians(self, x: Any) -> list[onp.ndarray]:
         """The Jacobian of each layer with respect to its input: ``J_l = diag(sigma'(z_l)) W_l``.
 
@@ -1450,7 +1464,8 @@ class MLP:
 
     def _layer_jacobians(self, func: str, x: Any) -> list[onp.ndarray]:
         x = onp.asarray(self._input(func, x))
-        _, zs = self._pass(x)
+        _, zs = layer_pass(self._weights, self._biases, self._activation.fn, self._output.fn, x,
+                           keep=True)
         last = len(zs) - 1
         return [_layer_jacobian(self._output if l == last else self._activation, W, z)
                 for l, (W, z) in enumerate(zip(self._weights, zs))]
@@ -1560,12 +1575,8 @@ def _backprop(Ws: Sequence[onp.ndarray], bs: Sequence[onp.ndarray], hidden: Acti
 
     Returns ``(loss, weight gradients, bias gradients, grad_X)``; plain numpy, no checks."""
     value_fn, grad_fn = _LOSSES[loss]
-    xs, zs = [X], []                                   # forward, keeping x_l and z_l
+    xs, zs = layer_pass(Ws, bs, hidden.fn, output.fn, X, keep=True)   # keeping x_l and z_l
     last = len(Ws) - 1
-    for l, (W, b) in enumerate(zip(Ws, bs)):
-        z = xs[-1] @ W.T + b
-        zs.append(z)
-        xs.append((output if l == last else hidden).fn(z))
     value = float(value_fn(xs[-1], T))
     delta = grad_fn(xs[-1], T)                         # delta_L = grad of the loss, (N, n_L)
     gWs, gbs = [None] * len(Ws), [None] * len(Ws)

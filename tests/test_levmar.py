@@ -190,12 +190,5 @@ def test_fewer_residuals_than_variables_are_accepted():
     assert abs(out.x[0] + 2.0 * out.x[1] - 3.0) < 1e-12
 
 
-@pytest.mark.parametrize("kwargs", [dict(ftol=-1.0), dict(xtol=onp.nan), dict(max_nfev=0)])
-def test_invalid_arguments_raise(kwargs):
-    args = dict(ftol=TOL, xtol=TOL, gtol=TOL, max_nfev=10, nfev=lambda: 0) | kwargs
-    with pytest.raises(ValueError):
-        lm_solve(lambda x: x, lambda x: onp.eye(1), onp.zeros(1), **args)
-
-
 def test_every_status_has_a_message():
     assert sorted(MESSAGES) == list(range(1, 9))
