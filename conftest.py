@@ -24,6 +24,9 @@ from hypothesis import settings
 from nbval.plugin import IPyNbFile
 
 from jaccourse._inline_values import encrypt_kernel_transport
+from jaccourse.toc import is_notebook, toc_pages
+
+_is_notebook = is_notebook  # the name test_book.py and test_api_links.py import (until they use jaccourse.toc)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -36,27 +39,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 def toc_chapters() -> list[Path]:
     """Every document named in ``_toc.yml`` (root, parts, chapters, sections), in order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    found: list[str] = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in toc.items() if k != "root"})
-    return [ROOT / (name if name.endswith(".md") else name + ".md") for name in found]
-
-
-def _is_notebook(path: Path) -> bool:
-    """A MyST file is a notebook when its front matter declares a kernel."""
-    head = path.read_text(encoding="utf-8")[:2000]
-    return head.startswith("---") and "kernelspec:" in head.split("---", 2)[1]
+    return toc_pages(ROOT)
 
 
 class MystNotebook(IPyNbFile):
@@ -85,6 +68,6 @@ def pytest_configure(config):
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     if file_path.suffix != ".md" or file_path.resolve() not in set(toc_chapters()):
         return None
-    if not _is_notebook(file_path):
+    if not is_notebook(file_path):
         return None  # a plain page (e.g. the bibliography) has no code to run
     return MystNotebook.from_parent(parent, path=file_path)

@@ -79,6 +79,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from jaccourse._myst_blocks import OPTION, Block, read_blocks
+from jaccourse.toc import notebook_pages
 
 __all__ = ["student_text", "write_student_edition", "main", "starter_lines", "starter_cells",
            "write_starters"]
@@ -601,49 +602,6 @@ def _find_root(source: str | Path | None, func: str) -> Path:
                  "repository: pass source=<folder with _toc.yml> (--source on the command line)")
 
 
-def _toc_pages(root: Path, yaml: Any, func: str) -> list[Path]:
-    """Every file named in ``_toc.yml`` (root, parts, chapters, sections), in order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    if not isinstance(toc, dict) or "root" not in toc:
-        raise _error(func, "source", f"must hold a _toc.yml with a `root:` entry; "
-                     f"{root / '_toc.yml'} has none")
-    names: list[str] = [str(toc["root"])]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                names.append(str(node["file"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in toc.items() if k != "root"})
-    pages = [root / (n if Path(n).suffix else n + ".md") for n in names]
-    missing = [str(p.relative_to(root)) for p in pages if not p.is_file()]
-    if missing:
-        raise _error(func, "source", f"has a _toc.yml naming files that do not exist: {missing}")
-    return pages
-
-
-def _is_myst_notebook(path: Path, yaml: Any) -> bool:
-    """A MyST page is a notebook when its front matter has a jupytext or kernelspec section."""
-    if path.suffix != ".md":
-        return False
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return False
-    parts = text.split("\n---", 1)
-    if len(parts) < 2:
-        return False
-    try:
-        front = yaml.safe_load(parts[0].lstrip("-"))
-    except yaml.YAMLError:
-        return False
-    return isinstance(front, dict) and ("kernelspec" in front or "jupytext" in front)
-
-
 _README = """# The student edition of the course
 
 These notebooks are the chapters of *{title}* without the solutions to the exercises: one
@@ -858,8 +816,10 @@ def write_student_edition(out: str | Path, source: str | Path | None = None, *,
     from jaccourse._plain_markdown import book_index, plain_markdown
 
     root = _find_root(source, func)
-    pages = [p for p in _toc_pages(root, yaml, func)
-             if p.stem not in INSTRUCTOR_PAGES and _is_myst_notebook(p, yaml)]
+    try:
+        pages = [p for p in notebook_pages(root) if p.stem not in INSTRUCTOR_PAGES]
+    except ValueError as err:  # no _toc.yml root, or a page missing: say it as ours
+        raise ValueError(str(err).replace("toc_entries: root", f"{func}: source", 1)) from None
     if chapters is not None:
         if isinstance(chapters, str) or not all(isinstance(c, str) for c in chapters):
             raise TypeError(f"{func}: chapters must be a sequence of page names (str), got "

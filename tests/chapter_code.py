@@ -9,11 +9,12 @@ definitions in a namespace the test provides (for the names the functions use).
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 from typing import Any, Iterable
 
 import jupytext
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def chapter_sources(chapter: str, names: Iterable[str]) -> dict[str, str]:

@@ -15,40 +15,28 @@ check's kind). Every reference in the package belongs to exactly one checked exe
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import ROOT
 from jaccourse import exercises
 from jaccourse._myst_blocks import read_blocks
 from jaccourse.student_edition import starter_cells
+from jaccourse.toc import toc_entries
 
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
-
-
-def _toc_entries(node):
-    if isinstance(node, dict):
-        if "file" in node:
-            yield node
-        for value in node.values():
-            yield from _toc_entries(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _toc_entries(item)
+ROOT = Path(__file__).resolve().parents[1]
+ENTRIES = toc_entries(ROOT)
 
 
 def _is_chapter(entry) -> bool:
     """A chapter: a page with a goals box that is not the landing page of sections."""
-    text = (ROOT / f"{entry['file']}.md").read_text()
-    return "chapter-goals" in text and not entry.get("sections")
+    return "chapter-goals" in entry.page.read_text() and not entry.sections
 
 
-CHAPTERS = [e["file"].split("/")[-1] for e in _toc_entries(TOC["parts"]) if _is_chapter(e)]
+CHAPTERS = [e.page.stem for e in ENTRIES if _is_chapter(e)]
 #: The pages of one problem each under a landing page (open problems): one exercise at least,
 #: by hand or in code, instead of a chapter's three.
-SECTION_PAGES = {s["file"].split("/")[-1] for e in _toc_entries(TOC["parts"])
-                 for s in e.get("sections") or []}
+SECTION_PAGES = {s.stem for e in ENTRIES for s in e.sections}
 
 EXERCISE = re.compile(r"^(?P<fence>`{3,})\{exercise\}\n:label: (?P<label>\S+)\n"
                       r"(?P<body>(?:.*\n)*?)(?P=fence)\n", re.M)
@@ -69,8 +57,7 @@ def answer_cells(solution_body: str) -> list[str]:
 
 
 def test_every_page_with_exercises_is_a_chapter_and_the_chapters_run_from_start_to_end():
-    with_exercises = [e["file"].split("/")[-1] for e in _toc_entries(TOC["parts"])
-                      if "{exercise}" in (ROOT / f"{e['file']}.md").read_text()]
+    with_exercises = [e.page.stem for e in ENTRIES if "{exercise}" in e.page.read_text()]
     assert with_exercises == CHAPTERS
     assert "gaussian-integral" in CHAPTERS and "conclusions" in CHAPTERS
     assert len(CHAPTERS) >= 17

@@ -32,8 +32,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ROOT
 from jaccourse.student_edition import write_student_edition
+
+ROOT = Path(__file__).resolve().parents[1]
 
 #: Three short chapters with code exercises.
 CHAPTERS = ("linear-maps", "one-variable", "conclusions")

@@ -24,14 +24,17 @@ JupyterLab.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import jupytext
 import pytest
 import yaml
 
-from conftest import ROOT, _is_notebook, toc_chapters
+from jaccourse.toc import notebook_pages
 
-CHAPTERS = [p for p in toc_chapters() if _is_notebook(p)]
+ROOT = Path(__file__).resolve().parents[1]
+
+CHAPTERS = notebook_pages(ROOT)
 IDS = [p.stem for p in CHAPTERS]
 HIDING_TAGS = {"remove-cell", "hide-input", "remove-input", "hide-cell"}
 EVAL = re.compile(r"\{eval\}`([^`]*)`")

@@ -20,10 +20,12 @@ import jupytext
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import _is_notebook, toc_chapters
+from jaccourse.toc import notebook_pages, toc_pages
 
-PAGES = toc_chapters()
-NOTEBOOKS = [p for p in PAGES if _is_notebook(p)]
+ROOT = Path(__file__).resolve().parents[1]
+
+PAGES = toc_pages(ROOT)
+NOTEBOOKS = notebook_pages(ROOT)
 MATH_IN_HEADING = re.compile(r"\$|\{math\}|\\\(|\\\[")
 DIRECTIVE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>figure|image)\}")
 

@@ -28,7 +28,9 @@ import nbformat
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import ROOT, _is_notebook, toc_chapters
+from jaccourse.toc import notebook_pages
+
+ROOT = Path(__file__).resolve().parents[1]
 from jaccourse import student_edition
 from test_plain_markdown import raw_myst
 from jaccourse.student_edition import main, student_text, write_student_edition
@@ -582,7 +584,7 @@ def test_sphinx_hook_hides_solutions_only_when_hide_solutions_is_on():
 # the real book
 # --------------------------------------------------------------------------------------------
 
-NOTEBOOK_PAGES = [p for p in toc_chapters() if _is_notebook(p)]
+NOTEBOOK_PAGES = notebook_pages(ROOT)
 STUDENT_PAGES = [p for p in NOTEBOOK_PAGES if p.stem != "instructors"]
 
 

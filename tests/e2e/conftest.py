@@ -21,8 +21,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from jaccourse import toc
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -41,22 +42,7 @@ def toc_pages(root: Path = ROOT) -> list[str]:
     """Every document of ``_toc.yml`` (root, then every part's chapters and sections), as a
     path without suffix relative to the repository root, e.g. ``book/intro``; ``root`` is the
     repository (a fresh clone in the JupyterLab suite)."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    found = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for key, value in node.items():
-                if key != "file":
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in toc.items() if k != "root"})
-    return [name.removesuffix(".md") for name in found]
+    return [page.relative_to(root).with_suffix("").as_posix() for page in toc.toc_pages(root)]
 
 
 def _jupyter_book() -> list[str]:

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from jaccourse.toc import is_notebook
+
 from .conftest import CHROMIUM, ROOT, Visit, load_all_images, toc_pages, wait_for_mathjax
 
 if not CHROMIUM.exists():
@@ -71,8 +73,7 @@ def _source(page: str) -> Path:
 
 
 def _is_notebook(page: str) -> bool:
-    head = _source(page).read_text(encoding="utf-8")[:2000]
-    return head.startswith("---") and "kernelspec:" in head.split("---", 2)[1]
+    return is_notebook(_source(page))
 
 
 def _has_math(page: str) -> bool:

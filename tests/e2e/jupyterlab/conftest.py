@@ -52,6 +52,8 @@ from pathlib import Path
 import jupytext
 import pytest
 
+from jaccourse.toc import is_notebook
+
 from ..conftest import block_other_hosts, toc_pages
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -93,12 +95,6 @@ def skip_without_chromium() -> None:
 def toc_documents(root: Path = ROOT) -> list[str]:
     """Every document of ``_toc.yml`` as a path without suffix, e.g. ``book/intro``."""
     return toc_pages(root)
-
-
-def is_notebook(path: Path) -> bool:
-    """A MyST page is a notebook when its front matter declares a kernel (as conftest.py)."""
-    head = path.read_text(encoding="utf-8")[:2000]
-    return head.startswith("---") and "kernelspec:" in head.split("---", 2)[1]
 
 
 def notebook_chapters(root: Path = ROOT) -> list[str]:
