@@ -74,6 +74,10 @@ def pytest_configure(config):
         "opened, run and saved as notebooks in JupyterLab, driven by headless Chromium")
 
 
+#: The chapter of the screenshots before and after Run All.
+SCREENSHOT_CHAPTER = "book/one-variable"
+
+
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:

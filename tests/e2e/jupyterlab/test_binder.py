@@ -45,13 +45,12 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import (CHECKS, ROOT, VIEWPORT, Reading, bib_keys, book_labels,
-                       notebook_chapters, read_chapter, skip_without_chromium)
+from .conftest import (CHECKS, ROOT, SCREENSHOT_CHAPTER, VIEWPORT, Reading, bib_keys,
+                       book_labels, notebook_chapters, read_chapter, skip_without_chromium)
 
 skip_without_chromium()
 
 CHAPTERS = notebook_chapters()
-SCREENSHOT_CHAPTER = "book/one-variable"
 SCREENSHOT_PREFIX = "jupyterlab-one-variable"
 
 
@@ -79,12 +78,40 @@ def test_the_book_has_notebook_chapters():
     assert SCREENSHOT_CHAPTER in CHAPTERS
 
 
-@pytest.mark.parametrize("check", CHECKS)
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: Path(c).name)
-def test_chapter_in_binder_jupyterlab(chapter, check, readings):
+#: The chapters in two halves, one test class each: with pytest-xdist (``--dist loadscope``,
+#: as pyproject.toml sets) the two classes go to two workers, each with its own clone, Binder
+#: environment, JupyterLab and browser, and the chapters are read two at a time; without
+#: xdist, one half after the other. The screenshot chapter opens the first half.
+_REST = [c for c in CHAPTERS if c != SCREENSHOT_CHAPTER]
+HALVES = ([SCREENSHOT_CHAPTER, *_REST[1::2]], _REST[0::2])
+
+
+def _check_chapter(chapter: str, check: str, readings) -> None:
     reading = readings(chapter)
     if reading.problems.get(check):
         pytest.fail(reading.report(check), pytrace=False)
+
+
+def test_the_halves_hold_every_chapter_once():
+    assert sorted(HALVES[0] + HALVES[1]) == sorted(CHAPTERS)
+    assert abs(len(HALVES[0]) - len(HALVES[1])) <= 1
+
+
+class TestFirstHalf:
+    @pytest.mark.parametrize("check", CHECKS)
+    @pytest.mark.parametrize("chapter", HALVES[0], ids=lambda c: Path(c).name)
+    def test_chapter_in_binder_jupyterlab(self, chapter, check, readings):
+        _check_chapter(chapter, check, readings)
+
+    def test_screenshots_before_and_after_run_all(self, readings):
+        _check_screenshots(readings)
+
+
+class TestSecondHalf:
+    @pytest.mark.parametrize("check", CHECKS)
+    @pytest.mark.parametrize("chapter", HALVES[1], ids=lambda c: Path(c).name)
+    def test_chapter_in_binder_jupyterlab(self, chapter, check, readings):
+        _check_chapter(chapter, check, readings)
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -93,7 +120,7 @@ def _png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
-def test_screenshots_before_and_after_run_all(readings):
+def _check_screenshots(readings) -> None:
     reading = readings(SCREENSHOT_CHAPTER)
     names = [p.name for p in reading.screenshots]
     assert names == [f"{SCREENSHOT_PREFIX}-before-run-all.png",
