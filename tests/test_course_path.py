@@ -1,0 +1,145 @@
+"""The path a student walks (issue 11): order, goals boxes, reading times, length.
+
+- **Order.** No page uses a numbered result (a label: definition, theorem, equation, figure,
+  section) that a later page of ``_toc.yml`` establishes: ``{prf:ref}``, ``{eq}``, ``{ref}``
+  and ``{numref}`` may only point back (``{doc}`` may point ahead).
+- **Goals.** Every chapter (a notebook page outside the front and back matter) opens, right
+  after its title, with a goals box: an admonition of class ``chapter-goals`` naming what to
+  read before (linked), three to five things the reader will be able to do, and the reading
+  time of the core path, and of the "Going further" sections when there are any.
+- **Reading time** is computed, not guessed: words of prose (outside code, display maths,
+  directive options and solutions) at 150 words a minute, rounded up to 5 minutes, for the
+  core path (every section but those headed "Going further") and for the optional sections.
+- **Length.** No page has more than 4,000 words of prose outside solutions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from jaccourse.toc import is_notebook, toc_entries
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [entry.page for entry in toc_entries(ROOT)]
+#: Front and back matter: no goals box, and they may point anywhere.
+MATTER = {"intro", "notation", "api", "instructors", "references"}
+CHAPTERS = [p for p in PAGES if is_notebook(p) and p.stem not in MATTER
+            and p.parent.name != "api"]
+WORDS_PER_MINUTE = 150
+WORD_LIMIT = 4000
+
+LABEL = re.compile(r"^\(([\w-]+)\)=|^:label: *([\w-]+)|\$\$ *\(([\w-]+)\) *$|^:name: *([\w-]+)",
+                   re.M)
+USE = re.compile(r"\{(prf:ref|eq|numref|ref)\}`(?:[^`<]*<)?([\w-]+)>?`")
+
+
+def prose_words(text: str) -> int:
+    """Words of prose: front matter, solutions, code cells, display maths, directive options
+    and fence lines left out."""
+    text = re.sub(r"^---\n.*?\n---\n", "", text, flags=re.S)
+    text = re.sub(r"```\{solution-start\}.*?```\{solution-end\}\n```", "", text, flags=re.S)
+    text = re.sub(r"```\{code-cell\}.*?\n```", "", text, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.S)
+    text = re.sub(r"^:[\w-]+:.*$", "", text, flags=re.M)
+    text = re.sub(r"```.*?$", "", text, flags=re.M)
+    return len(re.findall(r"[A-Za-z][A-Za-z'-]*", text))
+
+
+def core_and_optional(text: str) -> tuple[str, str]:
+    """The page split into its core path and its "Going further" sections (a heading that
+    starts with "Going further", to the next heading of the same or a higher level; headings
+    inside fenced blocks, such as a code cell's comments, do not count)."""
+    core, optional, skip, fence = [], [], None, None
+    for line in text.splitlines(keepends=True):
+        opening = re.match(r"^(`{3,}|:{3,}|~{3,})", line)
+        if fence is None and opening:
+            fence = opening.group(1)
+        elif fence is not None and line.strip() == fence:
+            fence = None
+        heading = None if fence is not None else re.match(r"^(#{1,6}) (.*)", line)
+        if heading:
+            level = len(heading.group(1))
+            if skip is not None and level <= skip:
+                skip = None
+            if skip is None and heading.group(2).strip().lower().startswith("going further"):
+                skip = level
+        (core if skip is None else optional).append(line)
+    return "".join(core), "".join(optional)
+
+
+def minutes(words: int) -> int:
+    return math.ceil(words / WORDS_PER_MINUTE / 5) * 5
+
+
+def goals_box(text: str) -> str | None:
+    match = re.search(r"^(`{3,}|:{3,})\{admonition\}[^\n]*\n:class: chapter-goals\n(.*?)^\1$",
+                      text, re.S | re.M)
+    return match.group(2) if match else None
+
+
+def test_the_chapters_are_the_notebook_pages_between_the_front_and_back_matter():
+    names = [p.stem for p in CHAPTERS]
+    assert names[0] == "background" and "conclusions" in names, names
+    assert names.index("appendix-extrema") < names.index("newton") < names.index("least-squares")
+
+
+def test_no_page_uses_a_result_a_later_page_establishes():
+    texts = [p.read_text(encoding="utf-8") for p in PAGES]
+    established: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        for match in LABEL.finditer(text):
+            established.setdefault(next(g for g in match.groups() if g), i)
+    borrowed = [f"{PAGES[i].stem} uses {m.group(2)}, established later in "
+                f"{PAGES[established[m.group(2)]].stem}"
+                for i, text in enumerate(texts) if PAGES[i].stem not in MATTER
+                for m in USE.finditer(text) if established.get(m.group(2), -1) > i]
+    assert not borrowed, "\n".join(borrowed)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_no_page_has_more_than_4000_words_of_prose(page):
+    words = prose_words(page.read_text(encoding="utf-8"))
+    assert words <= WORD_LIMIT, f"{page.stem}: {words} words of prose"
+
+
+@pytest.mark.parametrize("page", CHAPTERS, ids=lambda p: p.stem)
+def test_a_goals_box_opens_the_chapter(page):
+    text = page.read_text(encoding="utf-8")
+    box = goals_box(text)
+    assert box is not None, f"{page.stem}: no goals box (admonition of class chapter-goals)"
+    body = text.split("\n---\n", 1)[1] if text.startswith("---") else text
+    before = body[:body.index(":class: chapter-goals")]
+    headings = re.findall(r"^# .*$", before, re.M)
+    assert len(headings) == 1, f"{page.stem}: the goals box must follow the title directly"
+    between = before[before.index(headings[0]) + len(headings[0]):]
+    between = re.sub(r"^\(.*\)=$|^\+\+\+.*$|^%.*$|^(`{3,}|:{3,})\{admonition\}.*$", "",
+                     between, flags=re.M)
+    assert not between.strip(), f"{page.stem}: text between the title and the goals box"
+    assert "**Before you start:**" in box and "**You will be able to:**" in box, page.stem
+    if page != CHAPTERS[0]:  # the background page needs only school calculus and Python
+        assert re.search(r"\{doc\}`[^`]+<[^`>]+>`", box), f"{page.stem}: no linked prerequisite"
+    items = re.findall(r"^- ", box.split("**You will be able to:**", 1)[1], re.M)
+    assert 3 <= len(items) <= 5, f"{page.stem}: {len(items)} goals (three to five)"
+
+
+@pytest.mark.parametrize("page", CHAPTERS, ids=lambda p: p.stem)
+def test_the_stated_reading_times_are_the_computed_ones(page):
+    text = page.read_text(encoding="utf-8")
+    box = goals_box(text) or ""
+    stated = re.search(r"\*\*Reading time:\*\*(.*?)(?:\n\n|\Z)", box, re.S)
+    assert stated, f"{page.stem}: the goals box states no reading time"
+    numbers = [int(n) for n in re.findall(r"about (\d+) minutes", " ".join(stated[1].split()))]
+    core, optional = core_and_optional(text)
+    total = prose_words(text)
+    core_words = prose_words(core)
+    expected = [minutes(core_words)]
+    if optional.strip():
+        expected.append(minutes(max(total - core_words, 0)))
+    assert numbers == expected, (
+        f"{page.stem}: the goals box says {numbers} minutes; {core_words} words of core prose "
+        f"and {total - core_words} optional give {expected} at {WORDS_PER_MINUTE} words a "
+        "minute, rounded up to 5")
