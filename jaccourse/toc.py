@@ -27,11 +27,18 @@ Examples
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TocEntry", "toc_entries", "toc_pages", "notebook_pages", "is_notebook"]
+__all__ = ["TocEntry", "toc_entries", "toc_pages", "notebook_pages", "is_notebook",
+           "prose_words", "core_and_optional", "ReadingTime", "reading_time",
+           "WORDS_PER_MINUTE"]
+
+#: The reading speed behind the goals boxes' reading times (prose with formulas in it).
+WORDS_PER_MINUTE = 150
 
 
 @dataclass(frozen=True)
@@ -141,3 +148,102 @@ def is_notebook(path: str | Path) -> bool:
 def notebook_pages(root: str | Path | None = None) -> list[Path]:
     """The pages of ``root/_toc.yml`` that are notebooks, in the book's order."""
     return [page for page in toc_pages(root) if is_notebook(page)]
+
+
+def prose_words(text: str) -> int:
+    r"""Words of prose in a MyST page: front matter, solutions, code cells, display maths,
+    directive options and fence lines left out (the count of ``course_check``).
+
+    Examples
+    --------
+    >>> fence = "`" * 3
+    >>> prose_words("# A title\n\nSome prose, $x$ too.\n\n$$\ny = 2\n$$\n" + fence +
+    ...             "{code-cell} ipython3\nx = 1\n" + fence + "\n")
+    6
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"prose_words: text must be a str, got {type(text).__name__}")
+    text = re.sub(r"^---\n.*?\n---\n", "", text, flags=re.S)
+    text = re.sub(r"```\{solution-start\}.*?```\{solution-end\}\n```", "", text, flags=re.S)
+    text = re.sub(r"```\{code-cell\}.*?\n```", "", text, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.S)
+    text = re.sub(r"^:[\w-]+:.*$", "", text, flags=re.M)
+    text = re.sub(r"```.*?$", "", text, flags=re.M)
+    return len(re.findall(r"[A-Za-z][A-Za-z'-]*", text))
+
+
+def core_and_optional(text: str) -> tuple[str, str]:
+    r"""A page split into its core path and its optional sections: a heading that starts
+    with "Going further" opens an optional section, which runs to the next heading of the
+    same or a higher level (headings inside fenced blocks, such as comments in code cells,
+    do not count).
+
+    Examples
+    --------
+    >>> core, optional = core_and_optional(
+    ...     "# T\nCore.\n## Going further: more\nExtra.\n## Exercises\nDo.\n")
+    >>> core, optional
+    ('# T\nCore.\n## Exercises\nDo.\n', '## Going further: more\nExtra.\n')
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"core_and_optional: text must be a str, got {type(text).__name__}")
+    core: list[str] = []
+    optional: list[str] = []
+    skip: int | None = None
+    fence: str | None = None
+    for line in text.splitlines(keepends=True):
+        opening = re.match(r"^(`{3,}|:{3,}|~{3,})", line)
+        if fence is None and opening:
+            fence = opening.group(1)
+        elif fence is not None and line.strip() == fence:
+            fence = None
+        heading = None if fence is not None else re.match(r"^(#{1,6}) (.*)", line)
+        if heading:
+            level = len(heading.group(1))
+            if skip is not None and level <= skip:
+                skip = None
+            if skip is None and heading.group(2).strip().lower().startswith("going further"):
+                skip = level
+        (core if skip is None else optional).append(line)
+    return "".join(core), "".join(optional)
+
+
+@dataclass(frozen=True)
+class ReadingTime:
+    """A page's reading time in minutes (rounded up to 5): its core path and its optional
+    "Going further" sections (0 when it has none), with the words behind them."""
+
+    core_minutes: int
+    optional_minutes: int
+    core_words: int
+    optional_words: int
+
+
+def reading_time(page: str | Path) -> ReadingTime:
+    r"""The reading time of a page of the book, as its goals box states it: words of prose
+    (:func:`prose_words`) at ``WORDS_PER_MINUTE``, rounded up to 5 minutes, for the core path
+    and for the "Going further" sections (:func:`core_and_optional`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> page = pathlib.Path(tempfile.mkdtemp()) / "x.md"
+    >>> _ = page.write_text("# X\n" + "word " * 400 + "\n## Going further: y\n" + "w " * 10)
+    >>> reading_time(page)
+    ReadingTime(core_minutes=5, optional_minutes=5, core_words=401, optional_words=13)
+    """
+    if not isinstance(page, (str, Path)):
+        raise TypeError(f"reading_time: page must be a path (str or Path), got "
+                        f"{type(page).__name__}")
+    path = Path(page)
+    if not path.is_file():
+        raise ValueError(f"reading_time: page must be an existing MyST file, got {str(path)!r}")
+    text = path.read_text(encoding="utf-8")
+    core, optional = core_and_optional(text)
+    core_words = prose_words(core)
+    optional_words = prose_words(text) - core_words if optional.strip() else 0
+
+    def minutes(words: int) -> int:
+        return math.ceil(words / WORDS_PER_MINUTE / 5) * 5
+
+    return ReadingTime(minutes(core_words), minutes(optional_words), core_words, optional_words)

@@ -7,21 +7,21 @@
   after its title, with a goals box: an admonition of class ``chapter-goals`` naming what to
   read before (linked), three to five things the reader will be able to do, and the reading
   time of the core path, and of the "Going further" sections when there are any.
-- **Reading time** is computed, not guessed: words of prose (outside code, display maths,
-  directive options and solutions) at 150 words a minute, rounded up to 5 minutes, for the
-  core path (every section but those headed "Going further") and for the optional sections.
+- **Reading time** is computed, not guessed (``jaccourse.toc.reading_time``): words of prose
+  (outside code, display maths, directive options and solutions) at 150 words a minute,
+  rounded up to 5 minutes, for the core path (every section but those headed "Going
+  further") and for the optional sections.
 - **Length.** No page has more than 4,000 words of prose outside solutions.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 
 import pytest
 
-from jaccourse.toc import is_notebook, toc_entries
+from jaccourse.toc import WORDS_PER_MINUTE, is_notebook, prose_words, reading_time, toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [entry.page for entry in toc_entries(ROOT)]
@@ -29,50 +29,11 @@ PAGES = [entry.page for entry in toc_entries(ROOT)]
 MATTER = {"intro", "notation", "api", "instructors", "references"}
 CHAPTERS = [p for p in PAGES if is_notebook(p) and p.stem not in MATTER
             and p.parent.name != "api"]
-WORDS_PER_MINUTE = 150
 WORD_LIMIT = 4000
 
 LABEL = re.compile(r"^\(([\w-]+)\)=|^:label: *([\w-]+)|\$\$ *\(([\w-]+)\) *$|^:name: *([\w-]+)",
                    re.M)
 USE = re.compile(r"\{(prf:ref|eq|numref|ref)\}`(?:[^`<]*<)?([\w-]+)>?`")
-
-
-def prose_words(text: str) -> int:
-    """Words of prose: front matter, solutions, code cells, display maths, directive options
-    and fence lines left out."""
-    text = re.sub(r"^---\n.*?\n---\n", "", text, flags=re.S)
-    text = re.sub(r"```\{solution-start\}.*?```\{solution-end\}\n```", "", text, flags=re.S)
-    text = re.sub(r"```\{code-cell\}.*?\n```", "", text, flags=re.S)
-    text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.S)
-    text = re.sub(r"^:[\w-]+:.*$", "", text, flags=re.M)
-    text = re.sub(r"```.*?$", "", text, flags=re.M)
-    return len(re.findall(r"[A-Za-z][A-Za-z'-]*", text))
-
-
-def core_and_optional(text: str) -> tuple[str, str]:
-    """The page split into its core path and its "Going further" sections (a heading that
-    starts with "Going further", to the next heading of the same or a higher level; headings
-    inside fenced blocks, such as a code cell's comments, do not count)."""
-    core, optional, skip, fence = [], [], None, None
-    for line in text.splitlines(keepends=True):
-        opening = re.match(r"^(`{3,}|:{3,}|~{3,})", line)
-        if fence is None and opening:
-            fence = opening.group(1)
-        elif fence is not None and line.strip() == fence:
-            fence = None
-        heading = None if fence is not None else re.match(r"^(#{1,6}) (.*)", line)
-        if heading:
-            level = len(heading.group(1))
-            if skip is not None and level <= skip:
-                skip = None
-            if skip is None and heading.group(2).strip().lower().startswith("going further"):
-                skip = level
-        (core if skip is None else optional).append(line)
-    return "".join(core), "".join(optional)
-
-
-def minutes(words: int) -> int:
-    return math.ceil(words / WORDS_PER_MINUTE / 5) * 5
 
 
 def goals_box(text: str) -> str | None:
@@ -133,13 +94,9 @@ def test_the_stated_reading_times_are_the_computed_ones(page):
     stated = re.search(r"\*\*Reading time:\*\*(.*?)(?:\n\n|\Z)", box, re.S)
     assert stated, f"{page.stem}: the goals box states no reading time"
     numbers = [int(n) for n in re.findall(r"about (\d+) minutes", " ".join(stated[1].split()))]
-    core, optional = core_and_optional(text)
-    total = prose_words(text)
-    core_words = prose_words(core)
-    expected = [minutes(core_words)]
-    if optional.strip():
-        expected.append(minutes(max(total - core_words, 0)))
+    time = reading_time(page)
+    expected = [time.core_minutes] + ([time.optional_minutes] if time.optional_words else [])
     assert numbers == expected, (
-        f"{page.stem}: the goals box says {numbers} minutes; {core_words} words of core prose "
-        f"and {total - core_words} optional give {expected} at {WORDS_PER_MINUTE} words a "
-        "minute, rounded up to 5")
+        f"{page.stem}: the goals box says {numbers} minutes; {time.core_words} words of core "
+        f"prose and {time.optional_words} optional give {expected} at {WORDS_PER_MINUTE} words "
+        "a minute, rounded up to 5")
