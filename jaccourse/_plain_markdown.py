@@ -342,6 +342,10 @@ def book_index(root: str | Path, yaml: Any = None, site_url: str = "") -> BookIn
                     count += 1
                     number = str(count)
                 pages.append((str(node["file"]), number))
+                # a chapter's sections are pages too, numbered within it (12.1, 12.2, ...)
+                for k, section in enumerate(node.get("sections") or [], start=1):
+                    if isinstance(section, dict) and "file" in section:
+                        pages.append((str(section["file"]), f"{number}.{k}" if number else ""))
             for key in ("parts", "chapters"):
                 if key in node:
                     walk(node[key], numbered)
