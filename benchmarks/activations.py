@@ -51,28 +51,36 @@ def median_time(call, repeat: int = 7) -> float:
 
 def main() -> int:
     rng = onp.random.default_rng(0)
-    print("backward step of an element-wise activation (sigmoid): delta_l = diag(sigma'(z)) "
-          "delta_{l+1}\n")
-    print(f"| {'n':>5s} | {'elementwise':>12s} | {'diag @ delta':>12s} | {'matvec only':>12s} "
-          f"| {'ratio (diag)':>12s} | {'ratio (matvec)':>14s} |")
+    print(
+        "backward step of an element-wise activation (sigmoid): delta_l = diag(sigma'(z)) "
+        "delta_{l+1}\n"
+    )
+    print(
+        f"| {'n':>5s} | {'elementwise':>12s} | {'diag @ delta':>12s} | {'matvec only':>12s} "
+        f"| {'ratio (diag)':>12s} | {'ratio (matvec)':>14s} |"
+    )
     print(f"|{'-' * 7}|{'-' * 14}|{'-' * 14}|{'-' * 14}|{'-' * 14}|{'-' * 16}|")
     ratios = {}
     for n in SIZES:
         z = rng.standard_normal(n)
         delta = rng.standard_normal(n)
         d = sigmoid.derivative(z)
-        D = onp.diag(d)
-        assert onp.allclose(d * delta, D @ delta, rtol=1e-14, atol=0)
+        diag_d = onp.diag(d)
+        assert onp.allclose(d * delta, diag_d @ delta, rtol=1e-14, atol=0)
         t_elem = median_time(lambda: d * delta)
         t_diag = median_time(lambda: onp.diag(d) @ delta, repeat=5)
-        t_matvec = median_time(lambda: D @ delta, repeat=5)
+        t_matvec = median_time(lambda M=diag_d: M @ delta, repeat=5)
         ratios[n] = t_diag / t_elem
-        print(f"| {n:5d} | {t_elem * 1e6:9.2f} us | {t_diag * 1e3:9.3f} ms | "
-              f"{t_matvec * 1e3:9.3f} ms | {t_diag / t_elem:11.0f}x | {t_matvec / t_elem:13.0f}x |")
-        del D
+        print(
+            f"| {n:5d} | {t_elem * 1e6:9.2f} us | {t_diag * 1e3:9.3f} ms | "
+            f"{t_matvec * 1e3:9.3f} ms | {t_diag / t_elem:11.0f}x | {t_matvec / t_elem:13.0f}x |"
+        )
+        del diag_d
     ok = ratios[TARGET_N] >= TARGET_RATIO
-    print(f"\ntarget: elementwise at least {TARGET_RATIO:.0f}x faster than diag(sigma'(z)) @ delta "
-          f"at n = {TARGET_N}: measured {ratios[TARGET_N]:.0f}x -> {'PASS' if ok else 'FAIL'}")
+    print(
+        f"\ntarget: elementwise at least {TARGET_RATIO:.0f}x faster than diag(sigma'(z)) @ delta "
+        f"at n = {TARGET_N}: measured {ratios[TARGET_N]:.0f}x -> {'PASS' if ok else 'FAIL'}"
+    )
     return 0 if ok else 1
 
 

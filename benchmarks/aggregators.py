@@ -66,11 +66,16 @@ def main() -> int:
     rng = onp.random.default_rng(0)
     names = list(AGGREGATORS)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"aggregators of Jacobian Descent: best of {REPEATS} loops of ~{LOOP_SECONDS * 1e3:.0f}"
-          f" ms, times in ms; BLAS threads: {os.environ.get('OPENBLAS_NUM_THREADS')}; "
-          f"{os.cpu_count()} cores, load average {load:.1f}\n")
-    header = (f"| {'m':>3s} | {'n':>7s} | " + " | ".join(f"{name:>8s}" for name in names)
-              + f" | {'J @ J.T':>8s} | {'upgrad / JJT':>12s} |")
+    print(
+        f"aggregators of Jacobian Descent: best of {REPEATS} loops of ~{LOOP_SECONDS * 1e3:.0f}"
+        f" ms, times in ms; BLAS threads: {os.environ.get('OPENBLAS_NUM_THREADS')}; "
+        f"{os.cpu_count()} cores, load average {load:.1f}\n"
+    )
+    header = (
+        f"| {'m':>3s} | {'n':>7s} | "
+        + " | ".join(f"{name:>8s}" for name in names)
+        + f" | {'J @ J.T':>8s} | {'upgrad / JJT':>12s} |"
+    )
     print(header)
     print("|" + "|".join("-" * len(cell) for cell in header.split("|")[1:-1]) + "|")
     target_time = None
@@ -89,14 +94,19 @@ def main() -> int:
                 call = (lambda: pcgrad(J, rng=0)) if name == "pcgrad" else (lambda: agg(J))
                 times[name] = best_time(call)
             gram = best_time(lambda: J @ J.T)
-            print(f"| {m:>3d} | {n:>7,d} | "
-                  + " | ".join(f"{times[name] * 1e3:>8.3f}" for name in names)
-                  + f" | {gram * 1e3:>8.3f} | {times['upgrad'] / gram:>12.1f} |", flush=True)
+            print(
+                f"| {m:>3d} | {n:>7,d} | "
+                + " | ".join(f"{times[name] * 1e3:>8.3f}" for name in names)
+                + f" | {gram * 1e3:>8.3f} | {times['upgrad'] / gram:>12.1f} |",
+                flush=True,
+            )
             if (m, n) == TARGET:
                 target_time = times["upgrad"]
     passed = ok and target_time is not None and target_time * 1e3 < TARGET_MS
-    print(f"\ntarget: upgrad under {TARGET_MS:g} ms at m = {TARGET[0]}, n = {TARGET[1]:,}: "
-          f"{target_time * 1e3:.3f} ms -> {'PASS' if passed else 'FAIL'}")
+    print(
+        f"\ntarget: upgrad under {TARGET_MS:g} ms at m = {TARGET[0]}, n = {TARGET[1]:,}: "
+        f"{target_time * 1e3:.3f} ms -> {'PASS' if passed else 'FAIL'}"
+    )
     return 0 if passed else 1
 
 

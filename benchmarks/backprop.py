@@ -70,25 +70,26 @@ def full_jacobian_gradient(net: MLP, X: onp.ndarray, y: onp.ndarray) -> onp.ndar
     Ws, bs = net.weights, net.biases
     act = net.activation
     xs, zs = [X], []
-    for l, (W, b) in enumerate(zip(Ws, bs)):
+    for l, (W, b) in enumerate(zip(Ws, bs, strict=True)):
         z = xs[-1] @ W.T + b
         zs.append(z)
         xs.append(z if l == len(Ws) - 1 else act.fn(z))
     L = len(Ws)
     # full layer Jacobians J_l = diag(sigma'(z_l)) W_l, shape (N, n_{l+1}, n_l), for l >= 1
     # (the Jacobian of the first layer is needed only for the input gradient)
-    Js = [None] + [(act.fn_derivative(zs[l])[:, :, None] if l < L - 1 else 1.0) * Ws[l]
-                   for l in range(1, L)]
+    Js = [None] + [
+        (act.fn_derivative(zs[l])[:, :, None] if l < L - 1 else 1.0) * Ws[l] for l in range(1, L)
+    ]
     n = X.shape[0]
-    P = onp.broadcast_to(onp.eye(SIZES[-1]), (n, SIZES[-1], SIZES[-1]))   # d x_L / d x_L
+    P = onp.broadcast_to(onp.eye(SIZES[-1]), (n, SIZES[-1], SIZES[-1]))  # d x_L / d x_L
     Ps = [None] * (L + 1)
     Ps[L] = P
     for l in range(L - 1, 0, -1):
-        Ps[l] = onp.matmul(Ps[l + 1], Js[l])             # d x_L / d x_l, (N, n_L, n_l)
-    grad_out = cross_entropy_gradient(xs[-1], y)          # (N, n_L), includes the 1/N
+        Ps[l] = onp.matmul(Ps[l + 1], Js[l])  # d x_L / d x_l, (N, n_L, n_l)
+    grad_out = cross_entropy_gradient(xs[-1], y)  # (N, n_L), includes the 1/N
     parts = []
     for l in range(L):
-        delta = onp.einsum("nk,nkj->nj", grad_out, Ps[l + 1])       # d Loss / d x_{l+1}
+        delta = onp.einsum("nk,nkj->nj", grad_out, Ps[l + 1])  # d Loss / d x_{l+1}
         g = delta if l == L - 1 else act.fn_derivative(zs[l]) * delta
         parts += [(g.T @ xs[l]).ravel(), g.sum(axis=0)]
     return onp.concatenate(parts)
@@ -103,45 +104,49 @@ def dense_weight_jacobian_gradient(net: MLP, X: onp.ndarray, y: onp.ndarray) -> 
     Ws, bs = net.weights, net.biases
     act = net.activation
     L = len(Ws)
-    grads = [onp.zeros(W.size + b.size) for W, b in zip(Ws, bs)]
-    for x, label in zip(X, y):
+    grads = [onp.zeros(W.size + b.size) for W, b in zip(Ws, bs, strict=True)]
+    for x, label in zip(X, y, strict=True):
         xs, zs = [x], []
-        for l, (W, b) in enumerate(zip(Ws, bs)):
+        for l, (W, b) in enumerate(zip(Ws, bs, strict=True)):
             z = W @ xs[-1] + b
             zs.append(z)
             xs.append(z if l == L - 1 else act.fn(z))
         dz = [act.fn_jacobian(zs[l]) if l < L - 1 else onp.eye(SIZES[-1]) for l in range(L)]
-        P = onp.eye(SIZES[-1])                                        # d x_L / d x_L
+        P = onp.eye(SIZES[-1])  # d x_L / d x_L
         grad_out = cross_entropy_gradient(xs[-1], label) / len(y)
         for l in range(L - 1, -1, -1):
-            K = dz[l][:, :, None] * xs[l][None, None, :]              # d x_{l+1} / d W_l
-            dW = P @ K.reshape(K.shape[0], -1)                         # d x_L / d vec(W_l)
-            db = P @ dz[l]                                             # d x_L / d b_l
+            K = dz[l][:, :, None] * xs[l][None, None, :]  # d x_{l+1} / d W_l
+            dW = P @ K.reshape(K.shape[0], -1)  # d x_L / d vec(W_l)
+            db = P @ dz[l]  # d x_L / d b_l
             grads[l] += onp.concatenate([grad_out @ dW, grad_out @ db])
             if l:
-                P = P @ (dz[l] @ Ws[l])                                # d x_L / d x_l
+                P = P @ (dz[l] @ Ws[l])  # d x_L / d x_l
     return onp.concatenate(grads)
 
 
 def macs_per_example() -> dict[str, int]:
     """Multiply-adds (or multiplications) per example, forward pass included."""
-    pairs = list(zip(SIZES[:-1], SIZES[1:]))
+    pairs = list(zip(SIZES[:-1], SIZES[1:], strict=True))
     out = SIZES[-1]
     forward = sum(a * b for a, b in pairs)
-    weight_grads = forward                                          # g x^T
-    vjp_deltas = sum(a * b for a, b in pairs[1:])                  # W_l^T g for l >= 1
-    form = sum(a * b for a, b in pairs[1:])                        # scaling rows of W_l
-    chain = sum(out * a * b for a, b in pairs[1:-1])                # P_{l+1} J_l
-    contract = sum(out * b for _, b in pairs)                       # P^T grad
+    weight_grads = forward  # g x^T
+    vjp_deltas = sum(a * b for a, b in pairs[1:])  # W_l^T g for l >= 1
+    form = sum(a * b for a, b in pairs[1:])  # scaling rows of W_l
+    chain = sum(out * a * b for a, b in pairs[1:-1])  # P_{l+1} J_l
+    contract = sum(out * b for _, b in pairs)  # P^T grad
     dense = forward + sum(
-        b * b * a                                                   # forming K_l
-        + out * b * b * a                                           # P K_l
-        + out * b * b + out * b * a                                 # P diag, grad^T (P K_l)
-        + (b * b * a + out * b * a if i else 0)                     # diag @ W_l, P J_l
-        for i, (a, b) in enumerate(pairs))
-    return {"vjp": forward + vjp_deltas + weight_grads,
-            "input": forward + form + chain + contract + weight_grads,
-            "dense": dense}
+        b * b * a  # forming K_l
+        + out * b * b * a  # P K_l
+        + out * b * b
+        + out * b * a  # P diag, grad^T (P K_l)
+        + (b * b * a + out * b * a if i else 0)  # diag @ W_l, P J_l
+        for i, (a, b) in enumerate(pairs)
+    )
+    return {
+        "vjp": forward + vjp_deltas + weight_grads,
+        "input": forward + form + chain + contract + weight_grads,
+        "dense": dense,
+    }
 
 
 def main() -> int:
@@ -153,8 +158,11 @@ def main() -> int:
     ag = autograd.grad(lambda p: cross_entropy(net.apply(p, X), y))
 
     ours = net.backprop(X, y).vector()
-    others = {"autograd": ag(params), "input": full_jacobian_gradient(net, X, y),
-              "dense": dense_weight_jacobian_gradient(net, X, y)}
+    others = {
+        "autograd": ag(params),
+        "input": full_jacobian_gradient(net, X, y),
+        "dense": dense_weight_jacobian_gradient(net, X, y),
+    }
     scale = float(onp.abs(ours).max())
     errors = {k: float(onp.abs(ours - v).max()) / scale for k, v in others.items()}
     assert max(errors.values()) < 1e-10, errors
@@ -163,20 +171,31 @@ def main() -> int:
         "vjp": median_time(lambda: net.backprop(X, y)),
         "autograd": median_time(lambda: ag(params)),
         "input": median_time(lambda: full_jacobian_gradient(net, X, y), repeat=5),
-        "dense": min(timeit.repeat(lambda: dense_weight_jacobian_gradient(net, X, y),
-                                   repeat=3, number=1)),
+        "dense": min(
+            timeit.repeat(lambda: dense_weight_jacobian_gradient(net, X, y), repeat=3, number=1)
+        ),
     }
     macs = macs_per_example()
-    rows = [("VJP chain (MLP.backprop)", "vjp", f"{macs['vjp']:,}"),
-            ("autograd.grad", "autograd", "the same + tracing"),
-            ("full input Jacobians", "input", f"{macs['input']:,}"),
-            ("full input and weight Jacobians", "dense", f"{macs['dense']:,}")]
-    print(f"one training step: gradient of the cross-entropy of the MLP "
-          f"{'-'.join(map(str, SIZES))} (tanh, {net.n_params} parameters) on a mini-batch of "
-          f"{BATCH} digits")
-    print("agreement with the VJP chain (max relative error): "
-          + ", ".join(f"{k} {v:.1e}" for k, v in errors.items()) + "\n")
-    print(f"| {'method':<32s} | {'time':>11s} | {'/ VJP chain':>11s} | {'multiply-adds per example':>26s} |")
+    rows = [
+        ("VJP chain (MLP.backprop)", "vjp", f"{macs['vjp']:,}"),
+        ("autograd.grad", "autograd", "the same + tracing"),
+        ("full input Jacobians", "input", f"{macs['input']:,}"),
+        ("full input and weight Jacobians", "dense", f"{macs['dense']:,}"),
+    ]
+    print(
+        f"one training step: gradient of the cross-entropy of the MLP "
+        f"{'-'.join(map(str, SIZES))} (tanh, {net.n_params} parameters) on a mini-batch of "
+        f"{BATCH} digits"
+    )
+    print(
+        "agreement with the VJP chain (max relative error): "
+        + ", ".join(f"{k} {v:.1e}" for k, v in errors.items())
+        + "\n"
+    )
+    print(
+        f"| {'method':<32s} | {'time':>11s} | {'/ VJP chain':>11s} | "
+        f"{'multiply-adds per example':>26s} |"
+    )
     print(f"|{'-' * 34}|{'-' * 13}|{'-' * 13}|{'-' * 28}|")
     for name, key, mac in rows:
         t = times[key]
@@ -187,14 +206,20 @@ def main() -> int:
     ratio_input = times["input"] / times["vjp"]
     ok_a = ratio_auto >= 1.0
     ok_b = ratio_dense >= 10.0
-    print(f"\n(a) VJP chain at least as fast as autograd.grad: {ratio_auto:.2f}x -> "
-          f"{'PASS' if ok_a else 'FAIL'}")
-    print(f"(b) VJP chain at least 10x faster than products of full layer Jacobians (input and "
-          f"weight Jacobians as matrices): {ratio_dense:.0f}x -> {'PASS' if ok_b else 'FAIL'}")
-    print(f"    (for information: against full input Jacobians only, with the weight Jacobians "
-          f"used in factored form, {ratio_input:.1f}x;\n     the multiply-add count bounds this "
-          f"at {macs['input'] / macs['vjp']:.1f}x for a {SIZES[-1]}-class output, whatever the "
-          f"width)")
+    print(
+        f"\n(a) VJP chain at least as fast as autograd.grad: {ratio_auto:.2f}x -> "
+        f"{'PASS' if ok_a else 'FAIL'}"
+    )
+    print(
+        f"(b) VJP chain at least 10x faster than products of full layer Jacobians (input and "
+        f"weight Jacobians as matrices): {ratio_dense:.0f}x -> {'PASS' if ok_b else 'FAIL'}"
+    )
+    print(
+        f"    (for information: against full input Jacobians only, with the weight Jacobians "
+        f"used in factored form, {ratio_input:.1f}x;\n     the multiply-add count bounds this "
+        f"at {macs['input'] / macs['vjp']:.1f}x for a {SIZES[-1]}-class output, whatever the "
+        f"width)"
+    )
     return 0 if ok_a and ok_b else 1
 
 

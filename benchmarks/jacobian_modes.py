@@ -45,7 +45,7 @@ def wide_function(n: int = 2000):
     c = onp.linspace(-1.0, 1.0, n)
 
     def f(x):
-        return np.stack([np.sum(np.sin(x) * c), np.log(1.0 + np.sum(x ** 2))])
+        return np.stack([np.sum(np.sin(x) * c), np.log(1.0 + np.sum(x**2))])
 
     return f, onp.random.default_rng(1).standard_normal(n)
 
@@ -70,16 +70,17 @@ def sweep() -> None:
     """auto / best(forward, reverse) on small dense-layer functions R^n -> R^m."""
     print("\nsweep: f(x) = tanh(W x) exp(-0.1 |x|^2), W of shape (m, n)")
     print(f"{'n':>4s} {'m':>5s} {'forward':>10s} {'reverse':>10s} {'auto':>10s} {'auto/best':>10s}")
-    for n, m in [(2, 1), (3, 1), (8, 1), (32, 1), (32, 16), (32, 64), (33, 66), (64, 128),
-                 (64, 8)]:
+    for n, m in [(2, 1), (3, 1), (8, 1), (32, 1), (32, 16), (32, 64), (33, 66), (64, 128), (64, 8)]:
         W = onp.random.default_rng(0).standard_normal((m, n)) / onp.sqrt(n)
 
         def f(x, W=W):
-            return np.tanh(np.dot(W, x)) * np.exp(-0.1 * np.sum(x ** 2))
+            return np.tanh(np.dot(W, x)) * np.exp(-0.1 * np.sum(x**2))
 
         x = onp.full(n, 0.1)
-        calls = {k: (lambda k=k, f=f, x=x: jacobian(f, x, mode=k))
-                 for k in ("forward", "reverse", "auto")}
+        calls = {
+            k: (lambda k=k, f=f, x=x: jacobian(f, x, mode=k))
+            for k in ("forward", "reverse", "auto")
+        }
         number = {}
         for k, c in calls.items():
             number[k] = max(1, int(0.02 / median_time(c, repeat=1, number=1)))
@@ -88,8 +89,10 @@ def sweep() -> None:
             for k, c in calls.items():
                 samples[k].append(median_time(c, repeat=1, number=number[k]))
         t = {k: statistics.median(v) for k, v in samples.items()}
-        print(f"{n:4d} {m:5d} {t['forward'] * 1e3:8.3f}ms {t['reverse'] * 1e3:8.3f}ms "
-              f"{t['auto'] * 1e3:8.3f}ms {t['auto'] / min(t['forward'], t['reverse']):10.2f}")
+        print(
+            f"{n:4d} {m:5d} {t['forward'] * 1e3:8.3f}ms {t['reverse'] * 1e3:8.3f}ms "
+            f"{t['auto'] * 1e3:8.3f}ms {t['auto'] / min(t['forward'], t['reverse']):10.2f}"
+        )
 
 
 def main() -> int:
@@ -98,8 +101,10 @@ def main() -> int:
         ("wide   n=2000, m=2", *wide_function()),
         ("square n=200,  m=200", *square_function()),
     ]
-    print(f"{'function':22s} {'forward':>10s} {'reverse':>10s} {'auto':>10s} "
-          f"{'autograd':>10s} {'auto/best':>10s} {'autograd/auto':>14s}")
+    print(
+        f"{'function':22s} {'forward':>10s} {'reverse':>10s} {'auto':>10s} "
+        f"{'autograd':>10s} {'auto/best':>10s} {'autograd/auto':>14s}"
+    )
     all_ok = True
     for name, f, x in cases:
         calls = {
@@ -114,7 +119,7 @@ def main() -> int:
             results[k] = onp.asarray(c())
             first = timeit.default_timer() - start
             number[k] = max(1, int(0.02 / first))  # about 20 ms per sample
-            rounds[k] = 31 if first < 0.1 else 5     # slow modes are far from any target
+            rounds[k] = 31 if first < 0.1 else 5  # slow modes are far from any target
         ref = results["autograd"]
         for k, J in results.items():
             if J.shape != ref.shape or not onp.allclose(J, ref, rtol=1e-12, atol=1e-12):
@@ -129,9 +134,11 @@ def main() -> int:
         t = {k: statistics.median(v) for k, v in samples.items()}
         auto_vs_best = t["auto"] / min(t["forward"], t["reverse"])
         autograd_vs_auto = t["autograd"] / t["auto"]
-        print(f"{name:22s} {t['forward'] * 1e3:8.2f}ms {t['reverse'] * 1e3:8.2f}ms "
-              f"{t['auto'] * 1e3:8.2f}ms {t['autograd'] * 1e3:8.2f}ms {auto_vs_best:10.2f} "
-              f"{autograd_vs_auto:14.1f}")
+        print(
+            f"{name:22s} {t['forward'] * 1e3:8.2f}ms {t['reverse'] * 1e3:8.2f}ms "
+            f"{t['auto'] * 1e3:8.2f}ms {t['autograd'] * 1e3:8.2f}ms {auto_vs_best:10.2f} "
+            f"{autograd_vs_auto:14.1f}"
+        )
         if auto_vs_best > 1.10:
             all_ok = False
             print(f"  target missed: auto is {auto_vs_best:.2f}x the better mode (> 1.10)")
@@ -139,8 +146,12 @@ def main() -> int:
             all_ok = False
             print(f"  target missed: auto only {autograd_vs_auto:.1f}x faster than autograd (< 50)")
     print("all four agree numerically (rtol 1e-12) on every function")
-    print("targets met: auto <= 1.10x the better mode everywhere; auto >= 50x faster than "
-          "autograd.jacobian on the tall function" if all_ok else "targets NOT met")
+    print(
+        "targets met: auto <= 1.10x the better mode everywhere; auto >= 50x faster than "
+        "autograd.jacobian on the tall function"
+        if all_ok
+        else "targets NOT met"
+    )
     return 0 if all_ok else 1
 
 

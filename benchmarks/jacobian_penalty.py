@@ -80,41 +80,62 @@ def experiment(seed: int) -> dict:
     out = {}
     for name, net in (("plain", plain), ("reg", regularised)):
         out[f"clean_{name}"] = accuracy(net.forward(X_test), y_test)
-        out[f"jac_{name}"] = float(np.mean(np.linalg.norm(input_sensitivity(net, X_test),
-                                                          axis=(1, 2))))
+        out[f"jac_{name}"] = float(
+            np.mean(np.linalg.norm(input_sensitivity(net, X_test), axis=(1, 2)))
+        )
         for eps in EPS_FGSM:
             attacked = fgsm(net, X_test, y_test, eps, clip=(0.0, 1.0))
             out[f"fgsm{eps}_{name}"] = accuracy(net.forward(attacked), y_test)
-        out[f"iter_{name}"] = accuracy(net.forward(iterated_fgsm(net, X_test, y_test,
-                                                                 EPS_ITERATED)), y_test)
+        out[f"iter_{name}"] = accuracy(
+            net.forward(iterated_fgsm(net, X_test, y_test, EPS_ITERATED)), y_test
+        )
     out["jac_ratio"] = out["jac_plain"] / out["jac_reg"]
     return out
 
 
 def claims_hold(r: dict) -> bool:
     """The chapter's claims for one seed."""
-    return (r["jac_ratio"] > 2.5
-            and all(r[f"fgsm{eps}_reg"] > r[f"fgsm{eps}_plain"] + 0.05 for eps in EPS_FGSM)
-            and r["iter_reg"] > r["iter_plain"] + 0.05
-            and 0.0 <= r["clean_plain"] - r["clean_reg"] < 0.03)
+    return (
+        r["jac_ratio"] > 2.5
+        and all(r[f"fgsm{eps}_reg"] > r[f"fgsm{eps}_plain"] + 0.05 for eps in EPS_FGSM)
+        and r["iter_reg"] > r["iter_plain"] + 0.05
+        and 0.0 <= r["clean_plain"] - r["clean_reg"] < 0.03
+    )
 
 
 def main(argv: list[str]) -> int:
     seeds = [int(a) for a in argv] or [2026, 0, 1, 2, 3, 4]
-    columns = ["clean_plain", "clean_reg", "jac_ratio", "fgsm0.1_plain", "fgsm0.1_reg",
-               "fgsm0.15_plain", "fgsm0.15_reg", "iter_plain", "iter_reg"]
+    columns = [
+        "clean_plain",
+        "clean_reg",
+        "jac_ratio",
+        "fgsm0.1_plain",
+        "fgsm0.1_reg",
+        "fgsm0.15_plain",
+        "fgsm0.15_reg",
+        "iter_plain",
+        "iter_reg",
+    ]
     print("seed  " + " ".join(f"{c:>14s}" for c in columns), flush=True)
     rows, ok = [], True
     for seed in seeds:
         r = experiment(seed)
         rows.append(r)
         ok &= claims_hold(r)
-        print(f"{seed:<5d} " + " ".join(f"{r[c]:14.3f}" for c in columns)
-              + ("" if claims_hold(r) else "   <- a claim fails"), flush=True)
+        print(
+            f"{seed:<5d} "
+            + " ".join(f"{r[c]:14.3f}" for c in columns)
+            + ("" if claims_hold(r) else "   <- a claim fails"),
+            flush=True,
+        )
     for label, fn in (("min", min), ("max", max)):
         print(f"{label:<5s} " + " ".join(f"{fn(r[c] for r in rows):14.3f}" for c in columns))
-    for label, key in (("clean", "clean"), ("FGSM 0.1", "fgsm0.1"), ("FGSM 0.15", "fgsm0.15"),
-                       ("iterated FGSM 0.1", "iter")):
+    for label, key in (
+        ("clean", "clean"),
+        ("FGSM 0.1", "fgsm0.1"),
+        ("FGSM 0.15", "fgsm0.15"),
+        ("iterated FGSM 0.1", "iter"),
+    ):
         diff = [r[f"{key}_reg"] - r[f"{key}_plain"] for r in rows]
         print(f"accuracy {label}, regularised minus plain: {min(diff):+.3f} to {max(diff):+.3f}")
     return 0 if ok else 1

@@ -59,10 +59,10 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from multiprocessing import Pool
-from typing import Callable
 
-import numpy as np
+import numpy as onp
 
 from jaccourse.jenn import JENN, r2_score, rastrigin_grid
 
@@ -84,7 +84,7 @@ _TEST = None
 def _init_worker() -> None:
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(limits=1, user_api="blas")      # small networks: threads only add overhead
+    threadpool_limits(limits=1, user_api="blas")  # small networks: threads only add overhead
     global _TEST
     _TEST = rastrigin_grid(TEST_K)
 
@@ -100,23 +100,32 @@ def _fit(job: tuple) -> tuple:
         fit_options = {key: options[key] for key in ("max_iter",) if key in options}
         model_options = {key: v for key, v in options.items() if key != "max_iter"}
         model = JENN(hidden=hidden, rng=seed, **model_options).fit(
-            X, Y, dYdX if partials else None, **fit_options)
+            X, Y, dYdX if partials else None, **fit_options
+        )
         seconds = time.perf_counter() - start
         Yp, Jp = model.predict(Xt), model.predict_jacobian(Xt)
     else:
         import jenn
 
         net = jenn.NeuralNet([X.shape[1], *hidden, Y.shape[1]])
-        net.fit(X.T, Y.T, np.transpose(dYdX, (1, 2, 0)) if partials else None,
-                random_state=seed, **options)
+        net.fit(
+            X.T,
+            Y.T,
+            onp.transpose(dYdX, (1, 2, 0)) if partials else None,
+            random_state=seed,
+            **options,
+        )
         seconds = time.perf_counter() - start
         yp, jp = net(Xt.T)
-        Yp, Jp = yp.T, np.transpose(jp, (2, 0, 1))
+        Yp, Jp = yp.T, onp.transpose(jp, (2, 0, 1))
     return job, r2_score(Yt, Yp), r2_score(dYdXt, Jp), seconds
 
 
-def _run(jobs: list[tuple], groups: list[list[tuple]] | None = None,
-         report: Callable[[int, dict], None] | None = None) -> dict[tuple, tuple]:
+def _run(
+    jobs: list[tuple],
+    groups: list[list[tuple]] | None = None,
+    report: Callable[[int, dict], None] | None = None,
+) -> dict[tuple, tuple]:
     """Run ``jobs`` in ``WORKERS`` processes; ``report(i, results)`` as soon as every job of
     ``groups[i]`` is done (so that a long run prints its table row by row)."""
     results: dict[tuple, tuple] = {}
@@ -137,8 +146,10 @@ def _freeze(options: dict) -> tuple:
 
 
 def _cell(values: list[float], digits: int = 2) -> str:
-    return (f"{statistics.median(values):.{digits}f} [{min(values):.{digits}f}, "
-            f"{max(values):.{digits}f}]")
+    return (
+        f"{statistics.median(values):.{digits}f} [{min(values):.{digits}f}, "
+        f"{max(values):.{digits}f}]"
+    )
 
 
 def reference(before: bool) -> bool:
@@ -147,8 +158,11 @@ def reference(before: bool) -> bool:
     except ImportError:
         print(f"the reference package is not installed: {JENN_PIP}")
         return False
-    variants = [("ours", _freeze({})), ("jenn", _freeze({"is_normalize": True})),
-                ("jenn raw", _freeze({}))]
+    variants = [
+        ("ours", _freeze({})),
+        ("jenn", _freeze({"is_normalize": True})),
+        ("jenn raw", _freeze({})),
+    ]
     if before:
         variants.insert(1, ("ours, lambda_=0", _freeze({"lambda_": 0.0})))
     setups = [(k, h, p) for p in (True, False) for h in HIDDENS for k in GRIDS]
@@ -162,13 +176,20 @@ def reference(before: bool) -> bool:
             group += [(who, k, h, p, s, opts) for s in SEEDS]
         groups.append(group)
     jobs = [job for group in groups for job in group]
-    print(f"## JENN (defaults) against jenn {jenn.__version__} (defaults), Rastrigin on "
-          f"[-1, 1.5]^2\n\nR^2 of the values on a {TEST_K}x{TEST_K} test grid: median "
-          f"[min, max] over the seeds {SEEDS}; seconds per fit (median). 'jenn' is "
-          "is_normalize=True, 'jenn raw' is its default is_normalize=False.\n")
+    print(
+        f"## JENN (defaults) against jenn {jenn.__version__} (defaults), Rastrigin on "
+        f"[-1, 1.5]^2\n\nR^2 of the values on a {TEST_K}x{TEST_K} test grid: median "
+        f"[min, max] over the seeds {SEEDS}; seconds per fit (median). 'jenn' is "
+        "is_normalize=True, 'jenn raw' is its default is_normalize=False.\n"
+    )
     names = [n for n, _ in variants]
-    print("| grid | hidden | partials | " + " | ".join(f"R^2 {n}" for n in names) + " | "
-          + " | ".join(f"s {n}" for n in names) + " |")
+    print(
+        "| grid | hidden | partials | "
+        + " | ".join(f"R^2 {n}" for n in names)
+        + " | "
+        + " | ".join(f"s {n}" for n in names)
+        + " |"
+    )
     print("|---" * (3 + 2 * len(names)) + "|", flush=True)
     verdicts = []
 
@@ -187,15 +208,22 @@ def reference(before: bool) -> bool:
             cells.append(_cell(r2))
             secs.append(f"{statistics.median(r[2] for r in runs):.1f}")
         verdicts.append(med["ours"] >= med["jenn"])
-        print(f"| {k}x{k} | {h} | {'yes' if p else 'no'} | " + " | ".join(cells) + " | "
-              + " | ".join(secs) + " |", flush=True)
+        print(
+            f"| {k}x{k} | {h} | {'yes' if p else 'no'} | "
+            + " | ".join(cells)
+            + " | "
+            + " | ".join(secs)
+            + " |",
+            flush=True,
+        )
 
     t0 = time.perf_counter()
     _run(jobs, groups, row)
     ok = all(verdicts)
     print(f"\n{len(jobs)} fits in {time.perf_counter() - t0:.0f} s ({WORKERS} workers)")
-    print(f"target: median R^2 of ours >= that of jenn on every setup -> "
-          f"{'PASS' if ok else 'FAIL'}\n")
+    print(
+        f"target: median R^2 of ours >= that of jenn on every setup -> {'PASS' if ok else 'FAIL'}\n"
+    )
     return ok
 
 
@@ -203,13 +231,18 @@ def claim() -> None:
     chapter = _freeze({"lambda_": 0.01, "max_iter": 300})
     defaults = _freeze({})
     print("## The chapter's claim: 36 samples with partials beat 100 without\n", flush=True)
-    for title, opts in (("chapter settings: hidden=(64,), lambda_=0.01, max_iter=300",
-                         chapter), ("package defaults: hidden=(64,)", defaults)):
-        results = _run([("ours", k, (64,), p, s, opts)
-                        for k, p in ((6, True), (10, False)) for s in SEEDS])
+    for title, opts in (
+        ("chapter settings: hidden=(64,), lambda_=0.01, max_iter=300", chapter),
+        ("package defaults: hidden=(64,)", defaults),
+    ):
+        results = _run(
+            [("ours", k, (64,), p, s, opts) for k, p in ((6, True), (10, False)) for s in SEEDS]
+        )
         print(f"{title}; R^2 on the {TEST_K}x{TEST_K} test grid\n")
-        print("| seed | values: 6x6 with partials | values: 10x10 without | holds "
-              "| partials: 6x6 with | partials: 10x10 without | holds |")
+        print(
+            "| seed | values: 6x6 with partials | values: 10x10 without | holds "
+            "| partials: 6x6 with | partials: 10x10 without | holds |"
+        )
         print("|---|---|---|---|---|---|---|")
         held_v, held_d, diff_v = 0, 0, []
         for s in SEEDS:
@@ -219,11 +252,16 @@ def claim() -> None:
             held_v += hv
             held_d += hd
             diff_v.append(w[0] - wo[0])
-            print(f"| {s} | {w[0]:.4f} | {wo[0]:.4f} | {'yes' if hv else 'NO'} | {w[1]:.4f} "
-                  f"| {wo[1]:.4f} | {'yes' if hd else 'NO'} |")
-        print(f"\nvalues: holds for {held_v} of {len(SEEDS)} seeds (difference of R^2, median "
-              f"{statistics.median(diff_v):+.4f}, range [{min(diff_v):+.4f}, "
-              f"{max(diff_v):+.4f}]); partials: holds for {held_d} of {len(SEEDS)}\n", flush=True)
+            print(
+                f"| {s} | {w[0]:.4f} | {wo[0]:.4f} | {'yes' if hv else 'NO'} | {w[1]:.4f} "
+                f"| {wo[1]:.4f} | {'yes' if hd else 'NO'} |"
+            )
+        print(
+            f"\nvalues: holds for {held_v} of {len(SEEDS)} seeds (difference of R^2, median "
+            f"{statistics.median(diff_v):+.4f}, range [{min(diff_v):+.4f}, "
+            f"{max(diff_v):+.4f}]); partials: holds for {held_d} of {len(SEEDS)}\n",
+            flush=True,
+        )
 
 
 def sweep() -> bool:
@@ -233,10 +271,14 @@ def sweep() -> bool:
     jobs = [("ours", k, (64,), p, s, opts) for k in grids for p in (True, False) for s in seeds]
     jobs += [("ours", 10, (24, 24), False, s, deep) for s in seeds]
     results = _run(jobs)
-    print(f"## JENN against a plain network: hidden=(64,), lambda_={lam}, L-BFGS <= {max_iter} "
-          f"iterations, seeds {seeds}; median (worst)\n")
-    print("| grid | samples | R^2 values, JENN | R^2 values, plain | R^2 partials, JENN "
-          "| R^2 partials, plain |")
+    print(
+        f"## JENN against a plain network: hidden=(64,), lambda_={lam}, L-BFGS <= {max_iter} "
+        f"iterations, seeds {seeds}; median (worst)\n"
+    )
+    print(
+        "| grid | samples | R^2 values, JENN | R^2 values, plain | R^2 partials, JENN "
+        "| R^2 partials, plain |"
+    )
     print("|---|---|---|---|---|---|")
     median = {}
     for k in grids:
@@ -244,23 +286,39 @@ def sweep() -> bool:
         for p in (True, False):
             runs = [results[("ours", k, (64,), p, s, opts)] for s in seeds]
             median[k, p] = statistics.median(r[0] for r in runs)
-            cells.append((median[k, p], min(r[0] for r in runs),
-                          statistics.median(r[1] for r in runs), min(r[1] for r in runs)))
+            cells.append(
+                (
+                    median[k, p],
+                    min(r[0] for r in runs),
+                    statistics.median(r[1] for r in runs),
+                    min(r[1] for r in runs),
+                )
+            )
         j, q = cells
-        print(f"| {k}x{k} | {k * k} | {j[0]:.4f} ({j[1]:.4f}) | {q[0]:.4f} ({q[1]:.4f}) | "
-              f"{j[2]:.4f} ({j[3]:.4f}) | {q[2]:.4f} ({q[3]:.4f}) |", flush=True)
+        print(
+            f"| {k}x{k} | {k * k} | {j[0]:.4f} ({j[1]:.4f}) | {q[0]:.4f} ({q[1]:.4f}) | "
+            f"{j[2]:.4f} ({j[3]:.4f}) | {q[2]:.4f} ({q[3]:.4f}) |",
+            flush=True,
+        )
     deep_r2 = [results[("ours", 10, (24, 24), False, s, deep)][0] for s in seeds]
-    print(f"\ncontext: a deeper plain network, hidden=(24, 24), {3 * max_iter} iterations, on "
-          f"10x10: median R^2 {statistics.median(deep_r2):.4f} (seeds: "
-          + ", ".join(f"{r:.4f}" for r in deep_r2) + ")")
+    print(
+        f"\ncontext: a deeper plain network, hidden=(24, 24), {3 * max_iter} iterations, on "
+        f"10x10: median R^2 {statistics.median(deep_r2):.4f} (seeds: "
+        + ", ".join(f"{r:.4f}" for r in deep_r2)
+        + ")"
+    )
     ok_a = median[10, True] >= 0.99
     reached = [k for k in grids if median[k, True] >= median[10, False]]
     ok_b = bool(reached) and min(reached) <= 6
-    print(f"\n(a) with partials, R^2 >= 0.99 from 10x10: {median[10, True]:.4f} -> "
-          f"{'PASS' if ok_a else 'FAIL'}")
-    print(f"(b) the plain 10x10 accuracy {median[10, False]:.4f} reached with partials from "
-          f"{f'{min(reached)}x{min(reached)}' if reached else 'no grid'} (target <= 6x6) -> "
-          f"{'PASS' if ok_b else 'FAIL'}\n")
+    print(
+        f"\n(a) with partials, R^2 >= 0.99 from 10x10: {median[10, True]:.4f} -> "
+        f"{'PASS' if ok_a else 'FAIL'}"
+    )
+    print(
+        f"(b) the plain 10x10 accuracy {median[10, False]:.4f} reached with partials from "
+        f"{f'{min(reached)}x{min(reached)}' if reached else 'no grid'} (target <= 6x6) -> "
+        f"{'PASS' if ok_b else 'FAIL'}\n"
+    )
     return ok_a and ok_b
 
 

@@ -45,8 +45,9 @@ def _ours():
 
     def run(p, max_nfev):
         if levenberg_marquardt is not None:
-            res = levenberg_marquardt(p.residual, p.x0, ftol=TOL, xtol=TOL, gtol=TOL,
-                                      max_nfev=max_nfev)
+            res = levenberg_marquardt(
+                p.residual, p.x0, ftol=TOL, xtol=TOL, gtol=TOL, max_nfev=max_nfev
+            )
             return res.cost, res.nfev, res.njev
         from jaccourse._levmar import lm_solve
 
@@ -60,12 +61,16 @@ def _ours():
             calls[1] += 1
             return jacobian(p.residual, x)
 
-        out = lm_solve(fun, jac, p.x0, ftol=TOL, xtol=TOL, gtol=TOL, max_nfev=max_nfev,
-                       nfev=lambda: calls[0])
+        out = lm_solve(
+            fun, jac, p.x0, ftol=TOL, xtol=TOL, gtol=TOL, max_nfev=max_nfev, nfev=lambda: calls[0]
+        )
         return 0.5 * float(out.fvec @ out.fvec), calls[0], calls[1]
 
-    return run, ("jaccourse.optim.levenberg_marquardt" if levenberg_marquardt is not None
-                 else "jaccourse._levmar.lm_solve")
+    return run, (
+        "jaccourse.optim.levenberg_marquardt"
+        if levenberg_marquardt is not None
+        else "jaccourse._levmar.lm_solve"
+    )
 
 
 def reaches(cost: float, cost_star: float | None) -> bool | None:
@@ -87,8 +92,16 @@ def main() -> int:
         t0 = time.perf_counter()
         cost, nfev, njev = run_ours(p, max_nfev)
         t1 = time.perf_counter()
-        ref = least_squares(p.residual, p.x0, jac=lambda x, p=p: jacobian(p.residual, x),
-                            method="lm", ftol=TOL, xtol=TOL, gtol=TOL, max_nfev=max_nfev)
+        ref = least_squares(
+            p.residual,
+            p.x0,
+            jac=lambda x, p=p: jacobian(p.residual, x),
+            method="lm",
+            ftol=TOL,
+            xtol=TOL,
+            gtol=TOL,
+            max_nfev=max_nfev,
+        )
         t2 = time.perf_counter()
         t_ours += t1 - t0
         t_minpack += t2 - t1
@@ -99,29 +112,41 @@ def main() -> int:
         if ok_ref and not ok_ours:
             misses.append(name)
         star = "?" if p.cost_star is None else f"{p.cost_star:.10g}"
-        rows.append(f"| {name} | {p.m} | {p.n} | {star} | {cost:.10g} | {ref.cost:.10g} | "
-                     f"{nfev} | {ref.nfev} | {njev} | {ref.njev} | {ratio:.2f} | "
-                     f"{'yes' if ok_ours else 'no'} | {'yes' if ok_ref else 'no'} |")
+        rows.append(
+            f"| {name} | {p.m} | {p.n} | {star} | {cost:.10g} | {ref.cost:.10g} | "
+            f"{nfev} | {ref.nfev} | {njev} | {ref.njev} | {ratio:.2f} | "
+            f"{'yes' if ok_ours else 'no'} | {'yes' if ok_ref else 'no'} |"
+        )
 
     median = statistics.median(ratios)
     target_a = not misses
     target_b = median <= 1.5
-    print(f"Levenberg-Marquardt on the Moré-Garbow-Hillstrom problems: {ours_name} vs "
-          f"MINPACK lmder (scipy.optimize.least_squares, method='lm').")
-    print(f"Both: ftol = xtol = gtol = {TOL:g}, max_nfev = 100 (n + 1), the same autograd "
-          f"Jacobian, the standard x0. Cost = 0.5 |r|^2. 'reaches': within {RTOL_REACH:g} "
-          f"relative of the known minimum (<= {ATOL_REACH:g} if it is 0).\n")
-    print("| problem | m | n | known cost | our cost | MINPACK cost | our nfev | MINPACK nfev "
-          "| our njev | MINPACK njev | nfev ratio | ours reaches | MINPACK reaches |")
+    print(
+        f"Levenberg-Marquardt on the Moré-Garbow-Hillstrom problems: {ours_name} vs "
+        f"MINPACK lmder (scipy.optimize.least_squares, method='lm')."
+    )
+    print(
+        f"Both: ftol = xtol = gtol = {TOL:g}, max_nfev = 100 (n + 1), the same autograd "
+        f"Jacobian, the standard x0. Cost = 0.5 |r|^2. 'reaches': within {RTOL_REACH:g} "
+        f"relative of the known minimum (<= {ATOL_REACH:g} if it is 0).\n"
+    )
+    print(
+        "| problem | m | n | known cost | our cost | MINPACK cost | our nfev | MINPACK nfev "
+        "| our njev | MINPACK njev | nfev ratio | ours reaches | MINPACK reaches |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|:-:|")
     print("\n".join(rows))
     print()
     print(f"median nfev ratio (ours / MINPACK): {median:.3f}")
-    print(f"(a) ours reaches the known minimum wherever MINPACK does: "
-          f"{'PASS' if target_a else 'FAIL (' + ', '.join(misses) + ')'}")
+    print(
+        f"(a) ours reaches the known minimum wherever MINPACK does: "
+        f"{'PASS' if target_a else 'FAIL (' + ', '.join(misses) + ')'}"
+    )
     print(f"(b) median nfev ratio <= 1.5: {'PASS' if target_b else 'FAIL'}")
-    print(f"time: ours {t_ours:.2f} s, MINPACK {t_minpack:.2f} s, total "
-          f"{time.perf_counter() - start:.2f} s")
+    print(
+        f"time: ours {t_ours:.2f} s, MINPACK {t_minpack:.2f} s, total "
+        f"{time.perf_counter() - start:.2f} s"
+    )
     return 0 if target_a and target_b else 1
 
 

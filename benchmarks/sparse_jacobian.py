@@ -47,7 +47,7 @@ import scipy.sparse
 from jaccourse.derivatives import color_columns, jacobian, sparse_jacobian
 
 SIZES = (100, 300, 1000, 3000, 10_000)
-MEASURE_DENSE_UP_TO = 3000       # larger n: estimated from a tenth of the rows (see above)
+MEASURE_DENSE_UP_TO = 3000  # larger n: estimated from a tenth of the rows (see above)
 TARGET = 50.0
 
 
@@ -58,10 +58,11 @@ def bratu(n: int):
 
     def f(u):
         p = np.concatenate([zero, u, zero])
-        return (p[:-2] - 2.0 * u + p[2:]) / h ** 2 + np.exp(u)
+        return (p[:-2] - 2.0 * u + p[2:]) / h**2 + np.exp(u)
 
-    pattern = scipy.sparse.diags_array([onp.ones(n - 1), onp.ones(n), onp.ones(n - 1)],
-                                       offsets=[-1, 0, 1], format="csr")
+    pattern = scipy.sparse.diags_array(
+        [onp.ones(n - 1), onp.ones(n), onp.ones(n - 1)], offsets=[-1, 0, 1], format="csr"
+    )
     x = onp.linspace(0.0, 1.0, n + 2)[1:-1]
     return f, pattern, onp.sin(onp.pi * x)
 
@@ -73,10 +74,11 @@ def beam(n: int):
 
     def f(u):
         p = np.concatenate([zeros, u, zeros])
-        return (p[:-4] - 4.0 * p[1:-3] + 6.0 * u - 4.0 * p[3:-1] + p[4:]) / h ** 4 + u ** 3 - 1.0
+        return (p[:-4] - 4.0 * p[1:-3] + 6.0 * u - 4.0 * p[3:-1] + p[4:]) / h**4 + u**3 - 1.0
 
-    pattern = scipy.sparse.diags_array([onp.ones(n - abs(k)) for k in range(-2, 3)],
-                                       offsets=list(range(-2, 3)), format="csr")
+    pattern = scipy.sparse.diags_array(
+        [onp.ones(n - abs(k)) for k in range(-2, 3)], offsets=list(range(-2, 3)), format="csr"
+    )
     x = onp.linspace(0.0, 1.0, n + 2)[1:-1]
     return f, pattern, x * (1.0 - x)
 
@@ -105,8 +107,10 @@ def dense_estimate(f, u, rows: int) -> float:
 
 def run(name: str, problem, full: bool) -> dict[int, float]:
     print(f"\n{name}")
-    print(f"{'n':>7s} {'K':>3s} {'passes':>14s} {'colouring':>10s} {'sparse':>10s} "
-          f"{'reuse':>10s} {'dense':>11s} {'est/meas':>9s} {'dense/sparse':>13s} {'error':>9s}")
+    print(
+        f"{'n':>7s} {'K':>3s} {'passes':>14s} {'colouring':>10s} {'sparse':>10s} "
+        f"{'reuse':>10s} {'dense':>11s} {'est/meas':>9s} {'dense/sparse':>13s} {'error':>9s}"
+    )
     ratios = {}
     for n in SIZES:
         f, pattern, u = problem(n)
@@ -114,8 +118,10 @@ def run(name: str, problem, full: bool) -> dict[int, float]:
         k = int(colors.max()) + 1
         t_color = median_time(lambda: color_columns(pattern), repeat=5)
         t_sparse = median_time(lambda: sparse_jacobian(f, u, pattern, output="csr"), repeat=7)
-        t_reuse = median_time(lambda: sparse_jacobian(f, u, pattern, colors=colors,
-                                                      output="csr", check=False), repeat=7)
+        t_reuse = median_time(
+            lambda: sparse_jacobian(f, u, pattern, colors=colors, output="csr", check=False),
+            repeat=7,
+        )
         J_sparse = sparse_jacobian(f, u, pattern, output="csr")
         check = "-"
         if n <= MEASURE_DENSE_UP_TO or full:
@@ -124,7 +130,7 @@ def run(name: str, problem, full: bool) -> dict[int, float]:
             else:
                 t_dense, J_dense = time_once(lambda: jacobian(f, u))
             scale = onp.abs(J_dense).max()
-            difference = (scipy.sparse.csr_array(J_dense) - J_sparse).data   # no n x n copy
+            difference = (scipy.sparse.csr_array(J_dense) - J_sparse).data  # no n x n copy
             err = f"{onp.abs(difference).max(initial=0.0) / scale:9.1e}"
             del J_dense
             if n >= 1000:
@@ -134,9 +140,11 @@ def run(name: str, problem, full: bool) -> dict[int, float]:
             t_dense, err, mark = dense_estimate(f, u, n // 10), f"{'-':>9s}", "*"
         ratios[n] = t_dense / t_sparse
         passes = f"{k}+1 vs {n}"
-        print(f"{n:7d} {k:3d} {passes:>14s} {t_color * 1e3:8.2f}ms {t_sparse * 1e3:8.2f}ms "
-              f"{t_reuse * 1e3:8.2f}ms {t_dense * 1e3:9.0f}ms{mark} {check:>9s} "
-              f"{ratios[n]:13.0f} {err}")
+        print(
+            f"{n:7d} {k:3d} {passes:>14s} {t_color * 1e3:8.2f}ms {t_sparse * 1e3:8.2f}ms "
+            f"{t_reuse * 1e3:8.2f}ms {t_dense * 1e3:9.0f}ms{mark} {check:>9s} "
+            f"{ratios[n]:13.0f} {err}"
+        )
     return ratios
 
 
@@ -147,12 +155,16 @@ def main() -> int:
     tri = run("bratu: tridiagonal Jacobian", bratu, full)
     run("beam: pentadiagonal Jacobian", beam, full)
     if not full:
-        print("\n* estimated: the first n/10 rows of the dense Jacobian, timed, times 10 "
-              "(dense n = 10,000 needs 800 MB); est/meas checks that estimate where both exist")
+        print(
+            "\n* estimated: the first n/10 rows of the dense Jacobian, timed, times 10 "
+            "(dense n = 10,000 needs 800 MB); est/meas checks that estimate where both exist"
+        )
     ratio = tri[SIZES[-1]]
     ok = ratio >= TARGET
-    print(f"\ntarget: sparse >= {TARGET:.0f}x faster than dense at n = {SIZES[-1]:,} "
-          f"(tridiagonal): {ratio:.0f}x, {'PASS' if ok else 'FAIL'}")
+    print(
+        f"\ntarget: sparse >= {TARGET:.0f}x faster than dense at n = {SIZES[-1]:,} "
+        f"(tridiagonal): {ratio:.0f}x, {'PASS' if ok else 'FAIL'}"
+    )
     return 0 if ok else 1
 
 

@@ -1,4 +1,5 @@
-"""jaccourse: the companion package of *From the Gaussian Integral to Deep Learning: the Jacobian Matrix*.
+"""jaccourse: the companion package of the course *From the Gaussian Integral to Deep
+Learning: the Jacobian Matrix*.
 
 One module per idea; the chapters import from them:
 
@@ -33,8 +34,20 @@ The public names of the computing modules are re-exported here, e.g.
 ``from jaccourse import jacobian``.
 """
 
-from jaccourse import (convergence, datasets, derivatives, geometry, integrals, jenn,
-                       multiobjective, nn, optim, problems, robustness, transforms)
+from jaccourse import (
+    convergence,
+    datasets,
+    derivatives,
+    geometry,
+    integrals,
+    jenn,
+    multiobjective,
+    nn,
+    optim,
+    problems,
+    robustness,
+    transforms,
+)
 from jaccourse.convergence import *  # noqa: F401,F403
 from jaccourse.datasets import *  # noqa: F401,F403
 from jaccourse.derivatives import *  # noqa: F401,F403
@@ -50,7 +63,17 @@ from jaccourse.transforms import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
-__all__ = [*derivatives.__all__, *transforms.__all__, *integrals.__all__, *geometry.__all__,
-           *convergence.__all__, *optim.__all__, *datasets.__all__, *problems.__all__,
-           *multiobjective.__all__, *nn.__all__, *robustness.__all__,
-           *jenn.__all__]
+__all__ = [
+    *derivatives.__all__,
+    *transforms.__all__,
+    *integrals.__all__,
+    *geometry.__all__,
+    *convergence.__all__,
+    *optim.__all__,
+    *datasets.__all__,
+    *problems.__all__,
+    *multiobjective.__all__,
+    *nn.__all__,
+    *robustness.__all__,
+    *jenn.__all__,
+]

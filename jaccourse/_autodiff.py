@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import functools
 import warnings
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import autograd.numpy as np
 import numpy as onp
@@ -101,8 +102,9 @@ def autograd_call(func: str) -> Iterator[None]:
                 raise
             if "ArrayBox" in text or "dtype('O')" in text:
                 raise mixing_error(
-                    func, f"calling f on autograd's traced input failed: {text}; also use "
-                    "np.dot(A, x) rather than x.dot(A) and no float(x[i])"
+                    func,
+                    f"calling f on autograd's traced input failed: {text}; also use "
+                    "np.dot(A, x) rather than x.dot(A) and no float(x[i])",
                 ) from err
             if "setting an array element with a sequence" in text:
                 raise TypeError(
@@ -125,21 +127,25 @@ def autograd_call(func: str) -> Iterator[None]:
 
 def protected(core: Callable) -> Callable:
     """Run a core routine ``core(func, ...)`` inside ``autograd_call(func)``."""
+
     @functools.wraps(core)
     def wrapper(func: str, *args: Any) -> Any:
         with autograd_call(func):
             return core(func, *args)
+
     return wrapper
 
 
 def as_traceable(f: Callable) -> Callable:
     """``f`` with a list or tuple output turned into an autograd array (autograd itself would
     not trace ``return [y0, y1]``)."""
+
     def wrapped(x):
         out = f(x)
         if isinstance(out, (list, tuple)):
             out = np.array(out)
         return out
+
     return wrapped
 
 
@@ -148,15 +154,15 @@ def plain(func: str, raw: Any, what: str) -> onp.ndarray:
     arr = onp.asarray(raw)
     if arr.dtype == object:
         raise mixing_error(
-            func, f"{what} came back as a numpy array of dtype object holding autograd's "
-                  "traced values, so its derivative would be wrong"
+            func,
+            f"{what} came back as a numpy array of dtype object holding autograd's "
+            "traced values, so its derivative would be wrong",
         )
     # the function is named as in ``what``: "residual(x0)" is residual's value, "f(x)" f's
     head = what.split("(", 1)[0]
     name = head if "(" in what and head.isidentifier() else "f"
     if onp.iscomplexobj(arr):
-        raise TypeError(f"{func}: {name} must return real numbers, got {what} of dtype "
-                        f"{arr.dtype}")
+        raise TypeError(f"{func}: {name} must return real numbers, got {what} of dtype {arr.dtype}")
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{func}: {name} must return numbers, got {what} of dtype {arr.dtype}")
     return onp.array(arr, dtype=float)
@@ -233,11 +239,15 @@ def untraced(func: str, f: Callable, x: onp.ndarray, value: onp.ndarray) -> None
         v = rng.standard_normal(x.size)
         for sign in (1.0, -1.0):
             other = onp.asarray(f(x + sign * step * v))
-            if other.dtype == object or other.shape != value.shape or not onp.array_equal(
-                    other.astype(float), value):
+            if (
+                other.dtype == object
+                or other.shape != value.shape
+                or not onp.array_equal(other.astype(float), value)
+            ):
                 raise mixing_error(
-                    func, "autograd found no dependence of f(x) on x, yet f changes when x "
-                          "moves: plain numpy or float() cut the derivative's path"
+                    func,
+                    "autograd found no dependence of f(x) on x, yet f changes when x "
+                    "moves: plain numpy or float() cut the derivative's path",
                 )
 
 
@@ -260,7 +270,7 @@ def jacobian_core(func: str, f: Callable, x: onp.ndarray, mode: str):
         except NotImplementedError:
             if mode == "forward":
                 raise
-            first = "reverse"    # auto: an operation of f has no JVP rule; reverse may work
+            first = "reverse"  # auto: an operation of f has no JVP rule; reverse may work
     if first == "forward":
         value = checked_output(func, raw, "vector")
         m = value.size
@@ -291,8 +301,9 @@ def jacobian_core(func: str, f: Callable, x: onp.ndarray, mode: str):
     return value, J
 
 
-def forward_columns(func: str, f: Callable, x: onp.ndarray, value: onp.ndarray,
-                     first_column: Any) -> onp.ndarray:
+def forward_columns(
+    func: str, f: Callable, x: onp.ndarray, value: onp.ndarray, first_column: Any
+) -> onp.ndarray:
     m, n = value.size, x.size
     J = onp.empty((m, n))
     start = 0

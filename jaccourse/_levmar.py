@@ -46,7 +46,8 @@ Status codes (``info`` of ``lmder``; ``success`` is ``1 <= status <= 4``):
 from __future__ import annotations
 
 import math
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as onp
 from scipy.linalg import blas, qr, solve_triangular
@@ -59,17 +60,17 @@ _P1, _P5, _P25, _P75, _P0001, _P001 = 0.1, 0.5, 0.25, 0.75, 1e-4, 1e-3
 
 MESSAGES = {
     1: "both the actual and the predicted relative reductions of the sum of squares are at "
-       "most ftol",
+    "most ftol",
     2: "the relative change of x between two consecutive iterates is at most xtol",
     3: "both the actual and the predicted relative reductions of the sum of squares are at "
-       "most ftol, and the relative change of x is at most xtol",
+    "most ftol, and the relative change of x is at most xtol",
     4: "the cosine of the angle between the residual and every column of the Jacobian is "
-       "at most gtol in absolute value",
+    "at most gtol in absolute value",
     5: "the number of function evaluations has reached max_nfev",
     6: "ftol is too small: no further reduction of the sum of squares is possible",
     7: "xtol is too small: no further improvement of x is possible",
     8: "gtol is too small: the residual is orthogonal to the columns of the Jacobian to "
-       "machine precision",
+    "machine precision",
 }
 
 
@@ -109,15 +110,15 @@ def _qrsolv(r: onp.ndarray, ipvt: onp.ndarray, dp: onp.ndarray, qtb: onp.ndarray
     nsing = int(zero[0]) if zero.size else n
     z = onp.zeros(n)
     if nsing > 0:
-        z[:nsing] = solve_triangular(s[:nsing, :nsing], c[:nsing], lower=False,
-                                     check_finite=False)
+        z[:nsing] = solve_triangular(s[:nsing, :nsing], c[:nsing], lower=False, check_finite=False)
     x = onp.empty(n)
     x[ipvt] = z
     return x, s
 
 
-def _lmpar(r: onp.ndarray, ipvt: onp.ndarray, diag: onp.ndarray, qtb: onp.ndarray,
-           delta: float, par: float):
+def _lmpar(
+    r: onp.ndarray, ipvt: onp.ndarray, diag: onp.ndarray, qtb: onp.ndarray, delta: float, par: float
+):
     """MINPACK ``lmpar``: the Levenberg-Marquardt parameter ``par`` and the step ``x``.
 
     ``x`` solves ``J x = r, sqrt(par) D x = 0`` in the least-squares sense and either
@@ -134,8 +135,9 @@ def _lmpar(r: onp.ndarray, ipvt: onp.ndarray, diag: onp.ndarray, qtb: onp.ndarra
     nsing = int(zero[0]) if zero.size else n
     z = onp.zeros(n)
     if nsing > 0:
-        z[:nsing] = solve_triangular(r[:nsing, :nsing], qtb[:nsing], lower=False,
-                                     check_finite=False)
+        z[:nsing] = solve_triangular(
+            r[:nsing, :nsing], qtb[:nsing], lower=False, check_finite=False
+        )
     x = onp.empty(n)
     x[ipvt] = z
 
@@ -201,8 +203,18 @@ def _pad(v: onp.ndarray, size: int) -> onp.ndarray:
     return onp.concatenate([v, onp.zeros((size - v.shape[0],) + v.shape[1:])])
 
 
-def lm_solve(fun: Callable, jac: Callable, x0, *, ftol: float, xtol: float, gtol: float,
-             max_nfev: int, nfev: Callable[[], int], factor: float = 100.0) -> LMOutcome:
+def lm_solve(
+    fun: Callable,
+    jac: Callable,
+    x0,
+    *,
+    ftol: float,
+    xtol: float,
+    gtol: float,
+    max_nfev: int,
+    nfev: Callable[[], int],
+    factor: float = 100.0,
+) -> LMOutcome:
     """MINPACK ``lmder`` (mode 1: scaling from the Jacobian's column norms).
 
     ``fun(x) -> (m,)`` and ``jac(x) -> (m, n)`` are already checked and counted by the
@@ -222,8 +234,9 @@ def lm_solve(fun: Callable, jac: Callable, x0, *, ftol: float, xtol: float, gtol
     fvec = onp.asarray(fun(x.copy()), dtype=float)
     xs = [x.copy()]
     if not onp.all(onp.isfinite(fvec)):
-        return LMOutcome(x, fvec, 0, False, 9, "the residual at x0 is not finite (NaN or inf)",
-                         xs, [math.inf])
+        return LMOutcome(
+            x, fvec, 0, False, 9, "the residual at x0 is not finite (NaN or inf)", xs, [math.inf]
+        )
     fnorm = _enorm(fvec)
     costs = [0.5 * fnorm * fnorm]
 
@@ -239,9 +252,17 @@ def lm_solve(fun: Callable, jac: Callable, x0, *, ftol: float, xtol: float, gtol
         fjac = onp.asarray(jac(x.copy()), dtype=float)
         njev += 1
         if not onp.all(onp.isfinite(fjac)):
-            return LMOutcome(x, fvec, njev, False, 9,
-                             f"the Jacobian is not finite (NaN or inf) at iteration {njev}, "
-                             f"after {it - 1} accepted steps", xs, costs)
+            return LMOutcome(
+                x,
+                fvec,
+                njev,
+                False,
+                9,
+                f"the Jacobian is not finite (NaN or inf) at iteration {njev}, "
+                f"after {it - 1} accepted steps",
+                xs,
+                costs,
+            )
         fjac = _pad(fjac, n)
 
         # QR factorisation with column pivoting: J P = Q R.
@@ -261,7 +282,7 @@ def lm_solve(fun: Callable, jac: Callable, x0, *, ftol: float, xtol: float, gtol
         # The norm of the scaled gradient (the largest cosine between r and a column of J).
         gnorm = 0.0
         if fnorm != 0.0:
-            cosines = (r.T @ (qtf / fnorm))
+            cosines = r.T @ (qtf / fnorm)
             nonzero = acnorm[ipvt] != 0.0
             if onp.any(nonzero):
                 gnorm = float(onp.max(onp.abs(cosines[nonzero] / acnorm[ipvt][nonzero])))
@@ -277,12 +298,19 @@ def lm_solve(fun: Callable, jac: Callable, x0, *, ftol: float, xtol: float, gtol
                 wa1 = -step
                 wa2 = x + wa1
                 pnorm = _enorm(diag * wa1)
-            if not (math.isfinite(par) and math.isfinite(pnorm)
-                    and onp.all(onp.isfinite(wa2))):
+            if not (math.isfinite(par) and math.isfinite(pnorm) and onp.all(onp.isfinite(wa2))):
                 # Overflow in the linear algebra: no step to try (MINPACK has no such case).
-                return LMOutcome(x, fvec, njev, False, 9,
-                                 f"the Levenberg-Marquardt step is not finite (overflow) at "
-                                 f"iteration {njev}, after {it - 1} accepted steps", xs, costs)
+                return LMOutcome(
+                    x,
+                    fvec,
+                    njev,
+                    False,
+                    9,
+                    f"the Levenberg-Marquardt step is not finite (overflow) at "
+                    f"iteration {njev}, after {it - 1} accepted steps",
+                    xs,
+                    costs,
+                )
             if it == 1:
                 delta = min(delta, pnorm)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import inspect
 import numbers
 import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as onp
 from autograd.tracer import Box
@@ -50,8 +51,9 @@ def _accepts(value: Callable, nargs: int) -> bool | None:
     return True
 
 
-def check_callable(func: str, name: str, value: Any, *, nargs: int | None = None,
-                   call: str | None = None) -> Callable:
+def check_callable(
+    func: str, name: str, value: Any, *, nargs: int | None = None, call: str | None = None
+) -> Callable:
     """Return ``value`` if it is callable, else raise ``TypeError``.
 
     With ``nargs``, the callable must also accept that many positional arguments (``call``,
@@ -66,9 +68,11 @@ def check_callable(func: str, name: str, value: Any, *, nargs: int | None = None
             sig = str(inspect.signature(value))
         except (TypeError, ValueError):  # pragma: no cover - _accepts said it has one
             sig = "(?)"
-        raise TypeError(f"{func}: {name} must accept {nargs} positional argument"
-                        f"{'s' if nargs != 1 else ''}, as in {expected}, got a callable with "
-                        f"signature {sig}")
+        raise TypeError(
+            f"{func}: {name} must accept {nargs} positional argument"
+            f"{'s' if nargs != 1 else ''}, as in {expected}, got a callable with "
+            f"signature {sig}"
+        )
     return value
 
 
@@ -85,8 +89,8 @@ def function_named(func: str, name: str) -> Iterator[None]:
         prefix = f"{func}:"
         if name == "f" or not text.startswith(prefix):
             raise
-        body = re.sub(r"(?<![\w.'`\"])f(?![\w'`\"])", name, text[len(prefix):])
-        if body == text[len(prefix):]:
+        body = re.sub(r"(?<![\w.'`\"])f(?![\w'`\"])", name, text[len(prefix) :])
+        if body == text[len(prefix) :]:
             raise
         raise type(err)(prefix + body).with_traceback(err.__traceback__) from err.__cause__
 
@@ -102,12 +106,14 @@ def speaking_for(inner: str, outer: str) -> Iterator[None]:
         text = str(err)
         if not text.startswith(f"{inner}:"):
             raise
-        raise type(err)(f"{outer}:{text[len(inner) + 1:]}").with_traceback(
-            err.__traceback__) from err.__cause__
+        raise type(err)(f"{outer}:{text[len(inner) + 1 :]}").with_traceback(
+            err.__traceback__
+        ) from err.__cause__
 
 
-def float_array(func: str, name: str, value: Any, *, what: str = "an array of numbers"
-                ) -> onp.ndarray:
+def float_array(
+    func: str, name: str, value: Any, *, what: str = "an array of numbers"
+) -> onp.ndarray:
     """``value`` as a float array, refusing what numpy would silently turn into one: ``None``
     (numpy makes it NaN), callables, strings, and complex numbers (numpy drops the imaginary
     part with only a ``ComplexWarning``)."""
@@ -123,8 +129,10 @@ def float_array(func: str, name: str, value: Any, *, what: str = "an array of nu
         raise TypeError(f"{func}: {name} must be {what}, got {describe(value)}") from None
     if raw.dtype.kind == "c":
         real = what if "real" in what else what.replace("numbers", "real numbers")
-        raise TypeError(f"{func}: {name} must be {real}, got complex values (dtype "
-                        f"{raw.dtype}); pass the real part, value.real, if that is what you mean")
+        raise TypeError(
+            f"{func}: {name} must be {real}, got complex values (dtype "
+            f"{raw.dtype}); pass the real part, value.real, if that is what you mean"
+        )
     if raw.dtype.kind not in "biuf":
         try:
             raw = raw.astype(float)
@@ -145,8 +153,10 @@ def quiet() -> Any:
 def check_entries(func: str, what: str, count: int, *, limit: int = MAX_ENTRIES) -> int:
     """Refuse, before allocating it, an array of ``count`` entries above ``limit``."""
     if count > limit:
-        raise ValueError(f"{func}: {what} would need {count:.3g} entries, more than the "
-                         f"{limit:.0e} allowed (about {8 * limit / 2**30:.1f} GB)")
+        raise ValueError(
+            f"{func}: {what} would need {count:.3g} entries, more than the "
+            f"{limit:.0e} allowed (about {8 * limit / 2**30:.1f} GB)"
+        )
     return count
 
 
@@ -157,8 +167,9 @@ def as_bool(func: str, name: str, value: Any) -> bool:
     raise TypeError(f"{func}: {name} must be True or False, got {describe(value)}")
 
 
-def as_vector(func: str, name: str, value: Any, *, size: int | None = None,
-              allow_empty: bool = False) -> onp.ndarray:
+def as_vector(
+    func: str, name: str, value: Any, *, size: int | None = None, allow_empty: bool = False
+) -> onp.ndarray:
     """Convert ``value`` to a finite 1-D float array, or raise a clear error.
 
     ``size`` (if given) is the required length.
@@ -178,10 +189,18 @@ def as_vector(func: str, name: str, value: Any, *, size: int | None = None,
     return arr
 
 
-def as_array(func: str, name: str, value: Any, *, ndim: int | None = None,
-             last_dim: int | None = None, min_ndim: int = 0, traced: bool = False,
-             what: str = "an array of numbers",
-             check_shape: Callable[[tuple], None] | None = None) -> Any:
+def as_array(
+    func: str,
+    name: str,
+    value: Any,
+    *,
+    ndim: int | None = None,
+    last_dim: int | None = None,
+    min_ndim: int = 0,
+    traced: bool = False,
+    what: str = "an array of numbers",
+    check_shape: Callable[[tuple], None] | None = None,
+) -> Any:
     """Convert ``value`` to a finite float array with the given rank / trailing size.
 
     The one array validator of the package; the checks run in this order, each with its own
@@ -210,14 +229,13 @@ def as_array(func: str, name: str, value: Any, *, ndim: int | None = None,
     if ndim is not None and len(shape) != ndim:
         raise ValueError(f"{func}: {name} must be a {ndim}-D array, got shape {shape}")
     if len(shape) < min_ndim:
-        raise ValueError(f"{func}: {name} must have at least {min_ndim} dimension(s), got "
-                         f"shape {shape}")
+        raise ValueError(
+            f"{func}: {name} must have at least {min_ndim} dimension(s), got shape {shape}"
+        )
     if min_ndim and shape[-1] == 0:
         raise ValueError(f"{func}: {name} must not be empty, got shape {shape}")
     if last_dim is not None and (len(shape) == 0 or shape[-1] != last_dim):
-        raise ValueError(
-            f"{func}: {name} must have shape (..., {last_dim}), got shape {shape}"
-        )
+        raise ValueError(f"{func}: {name} must have shape (..., {last_dim}), got shape {shape}")
     if check_shape is not None:
         check_shape(shape)
     if not isinstance(arr, Box) and not onp.all(onp.isfinite(arr)):
@@ -225,8 +243,9 @@ def as_array(func: str, name: str, value: Any, *, ndim: int | None = None,
     return arr
 
 
-def as_point(func: str, name: str, value: Any, *, size: int | None = None,
-             min_size: int = 1) -> Any:
+def as_point(
+    func: str, name: str, value: Any, *, size: int | None = None, min_size: int = 1
+) -> Any:
     """``value`` as a 1-D float array of real numbers (of length ``size``, at least
     ``min_size``) for a model or residual function: unlike :func:`as_vector`, NaN and inf pass
     (NaN in, NaN out: solvers probe such functions anywhere and judge the value), and
@@ -243,21 +262,24 @@ def as_point(func: str, name: str, value: Any, *, size: int | None = None,
     return value
 
 
-def as_positive_int(func: str, name: str, value: Any, *, minimum: int = 1,
-                    maximum: int | None = None) -> int:
+def as_positive_int(
+    func: str, name: str, value: Any, *, minimum: int = 1, maximum: int | None = None
+) -> int:
     """Return ``value`` as an int ``>= minimum`` (and ``<= maximum`` if given; bools refused),
     or raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{func}: {name} must be an integer >= {minimum}, got {describe(value)}")
-    if value < minimum:
+    number = int(value)
+    if number < minimum:
         raise ValueError(f"{func}: {name} must be an integer >= {minimum}, got {value}")
-    if maximum is not None and value > maximum:
+    if maximum is not None and number > maximum:
         raise ValueError(f"{func}: {name} must be an integer <= {maximum}, got {value}")
-    return int(value)
+    return number
 
 
-def as_real(func: str, name: str, value: Any, *, positive: bool = False,
-            nonnegative: bool = False) -> float:
+def as_real(
+    func: str, name: str, value: Any, *, positive: bool = False, nonnegative: bool = False
+) -> float:
     """Return ``value`` as a finite float (optionally > 0 or >= 0), or raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{func}: {name} must be a real number, got {describe(value)}")
@@ -279,8 +301,10 @@ def as_rng(func: str, rng: Any) -> onp.random.Generator:
         return onp.random.default_rng()
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         if rng < 0:
-            raise ValueError(f"{func}: rng must be a numpy.random.Generator, a non-negative int "
-                             f"seed or None, got {rng}")
+            raise ValueError(
+                f"{func}: rng must be a numpy.random.Generator, a non-negative int "
+                f"seed or None, got {rng}"
+            )
         return onp.random.default_rng(int(rng))
     raise TypeError(
         f"{func}: rng must be a numpy.random.Generator, an int seed or None, got {describe(rng)}"

@@ -49,7 +49,9 @@ def loglog_slope(x: Any, y: Any) -> float:
         arrays.append(arr)
     xs, ys = arrays
     if xs.shape != ys.shape:
-        raise ValueError(f"loglog_slope: x and y must have the same shape, got {xs.shape} and {ys.shape}")
+        raise ValueError(
+            f"loglog_slope: x and y must have the same shape, got {xs.shape} and {ys.shape}"
+        )
     if xs.size < 2:
         raise ValueError(f"loglog_slope: need at least 2 points, got {xs.size}")
     s, t = onp.log(xs), onp.log(ys)

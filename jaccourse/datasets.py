@@ -18,22 +18,38 @@ itself for the NIST files in ``jaccourse/data``): no network is needed.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 import importlib.util
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import autograd.numpy as np
 import numpy as onp
 from autograd.tracer import Box
 
-from jaccourse._validation import (as_point, as_real, as_rng, describe, float_array, read_only,
-                                   speaking_for)
+from jaccourse._validation import (
+    as_point,
+    as_real,
+    as_rng,
+    describe,
+    float_array,
+    read_only,
+    speaking_for,
+)
 
-__all__ = ["RegressionData", "load_diabetes", "DigitsData", "load_digits", "NistProblem",
-           "NIST_STRD_NAMES", "load_nist_strd", "agreeing_digits"]
+__all__ = [
+    "RegressionData",
+    "load_diabetes",
+    "DigitsData",
+    "load_digits",
+    "NistProblem",
+    "NIST_STRD_NAMES",
+    "load_nist_strd",
+    "agreeing_digits",
+]
 
 
 _DIABETES_FEATURES = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
@@ -47,8 +63,10 @@ def _sklearn_csv(filename: str, *, delimiter: str | None) -> onp.ndarray:
     (``tests/test_datasets.py`` compares them)."""
     spec = importlib.util.find_spec("sklearn")
     if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("jaccourse.datasets: scikit-learn is needed for its bundled "
-                                  "data files: pip install scikit-learn")
+        raise ModuleNotFoundError(
+            "jaccourse.datasets: scikit-learn is needed for its bundled "
+            "data files: pip install scikit-learn"
+        )
     path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data" / filename
     return onp.loadtxt(path, delimiter=delimiter, dtype=float)
 
@@ -89,23 +107,28 @@ def load_diabetes(*, standardize: bool = True) -> RegressionData:
     True
     """
     if not isinstance(standardize, bool):
-        raise TypeError(f"load_diabetes: standardize must be True or False, got {describe(standardize)}")
+        raise TypeError(
+            f"load_diabetes: standardize must be True or False, got {describe(standardize)}"
+        )
     X = _sklearn_csv("diabetes_data_raw.csv.gz", delimiter=None)
     y = _sklearn_csv("diabetes_target.csv.gz", delimiter=None)
-    X = (X - X.mean(axis=0)) / X.std(axis=0) / onp.sqrt(X.shape[0])   # scikit-learn's scaling
+    X = (X - X.mean(axis=0)) / X.std(axis=0) / onp.sqrt(X.shape[0])  # scikit-learn's scaling
     how = "as shipped by scikit-learn"
     if standardize:
         X = (X - X.mean(axis=0)) / X.std(axis=0)
         y = (y - y.mean()) / y.std()
         how = "every column of X and the target y standardised to mean 0, standard deviation 1"
-    description = ("Diabetes data (Efron et al. 2004, 'Least angle regression', Annals of "
-                   "Statistics 32(2)), bundled with scikit-learn; " + how + ".")
+    description = (
+        "Diabetes data (Efron et al. 2004, 'Least angle regression', Annals of "
+        "Statistics 32(2)), bundled with scikit-learn; " + how + "."
+    )
     return RegressionData(X=X, y=y, feature_names=_DIABETES_FEATURES, description=description)
 
 
 # --------------------------------------------------------------------------------------------
 # handwritten digits (classification)
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class DigitsData:
@@ -162,8 +185,9 @@ class DigitsData:
         return 10
 
 
-def load_digits(*, test_size: float = 0.2, rng: onp.random.Generator | int | None = 0,
-                scale: bool = True) -> DigitsData:
+def load_digits(
+    *, test_size: float = 0.2, rng: onp.random.Generator | int | None = 0, scale: bool = True
+) -> DigitsData:
     """Handwritten digits (UCI optical recognition data, via scikit-learn), split for training.
 
     1,797 grey-scale images of 8x8 pixels, digits 0 to 9 (about 180 of each), written by 43
@@ -224,8 +248,10 @@ def load_digits(*, test_size: float = 0.2, rng: onp.random.Generator | int | Non
         members = onp.flatnonzero(labels == k)
         n_test = int(round(test_size * members.size))
         if n_test < 1 or n_test > members.size - 1:
-            raise ValueError(f"{func}: test_size = {test_size} leaves class {k} ({members.size} "
-                             f"images) with an empty training or test set")
+            raise ValueError(
+                f"{func}: test_size = {test_size} leaves class {k} ({members.size} "
+                f"images) with an empty training or test set"
+            )
         test_parts.append(gen.permutation(members)[:n_test])
     test_index = onp.sort(onp.concatenate(test_parts))
     train_index = onp.setdiff1d(onp.arange(labels.size), test_index)
@@ -234,20 +260,26 @@ def load_digits(*, test_size: float = 0.2, rng: onp.random.Generator | int | Non
     description = (
         "Optical recognition of handwritten digits (Alpaydin and Kaynak 1998, UCI Machine "
         "Learning Repository), the 8x8 version bundled with scikit-learn: 1,797 images, pixel "
-        "values 0..16 " + ("divided by 16 to lie in [0, 1]" if scale else "(unscaled)")
+        "values 0..16 "
+        + ("divided by 16 to lie in [0, 1]" if scale else "(unscaled)")
         + f"; stratified split, {train_index.size} training and {test_index.size} test images "
-        f"(test_size={test_size:g}).")
-    return DigitsData(X_train=read_only(pixels[train_index]),
-                      y_train=read_only(labels[train_index], int),
-                      X_test=read_only(pixels[test_index]),
-                      y_test=read_only(labels[test_index], int),
-                      train_index=read_only(train_index, int),
-                      test_index=read_only(test_index, int), description=description)
+        f"(test_size={test_size:g})."
+    )
+    return DigitsData(
+        X_train=read_only(pixels[train_index]),
+        y_train=read_only(labels[train_index], int),
+        X_test=read_only(pixels[test_index]),
+        y_test=read_only(labels[test_index], int),
+        train_index=read_only(train_index, int),
+        test_index=read_only(test_index, int),
+        description=description,
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # NIST Statistical Reference Datasets (nonlinear regression)
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class NistProblem:
@@ -319,8 +351,10 @@ def _rational_model(name: str) -> Callable[[Any, Any], Any]:
         denominator = 1.0 + b[4] * x + b[5] * x**2 + b[6] * x**3
         return numerator / denominator
 
-    model.__doc__ = (f"The {name} model y = (b1 + b2 x + b3 x^2 + b4 x^3) / "
-                     "(1 + b5 x + b6 x^2 + b7 x^3) (autograd-differentiable in beta).")
+    model.__doc__ = (
+        f"The {name} model y = (b1 + b2 x + b3 x^2 + b4 x^3) / "
+        "(1 + b5 x + b6 x^2 + b7 x^3) (autograd-differentiable in beta)."
+    )
     return model
 
 
@@ -359,8 +393,8 @@ def _paragraph(lines: list[str], key: str) -> str:
     """The text that follows ``key:`` up to the next blank line, joined into one line."""
     for i, line in enumerate(lines):
         if line.startswith(key + ":"):
-            words = [line[len(key) + 1:].strip()]
-            for follow in lines[i + 1:]:
+            words = [line[len(key) + 1 :].strip()]
+            for follow in lines[i + 1 :]:
                 if not follow.strip():
                     break
                 words.append(follow.strip())
@@ -383,15 +417,17 @@ def _parse_nist(name: str, text: str) -> dict[str, Any]:
     if model_at is None:
         raise _parse_error(name, "the model")
     formula_lines: list[str] = []
-    for line in lines[model_at + 1:model_at + 10]:
+    for line in lines[model_at + 1 : model_at + 10]:
         if line.strip().startswith("y =") or formula_lines:
             formula_lines.append(line.strip())
             if re.search(r"\+\s*e$", line.strip()):
                 break
     formula = " ".join(formula_lines)
     if re.sub(r"\s+", "", formula) != _MODELS[name][0]:
-        raise ValueError(f"load_nist_strd: the model in {name}.dat is {formula!r}, which is not "
-                         f"the model jaccourse implements for {name}")
+        raise ValueError(
+            f"load_nist_strd: the model in {name}.dat is {formula!r}, which is not "
+            f"the model jaccourse implements for {name}"
+        )
     m = re.search(r"(\d+)\s+Parameters", text)
     if m is None:
         raise _parse_error(name, "the number of parameters")
@@ -412,7 +448,7 @@ def _parse_nist(name: str, text: str) -> dict[str, Any]:
     if columns[:1] != ["Data:"] or sorted(columns[1:]) != ["x", "y"]:
         raise _parse_error(name, "the column titles of the data")
     try:
-        data = onp.array([[float(v) for v in ln.split()] for ln in lines[first:last + 1]])
+        data = onp.array([[float(v) for v in ln.split()] for ln in lines[first : last + 1]])
     except ValueError:
         raise _parse_error(name, "the data") from None
     n_obs = int(_labelled_number(name, text, "Number of Observations"))
@@ -478,8 +514,9 @@ def load_nist_strd(name: str) -> NistProblem:
     """
     func = "load_nist_strd"
     if not isinstance(name, str):
-        raise TypeError(f"{func}: name must be a string, one of {list(NIST_STRD_NAMES)}, "
-                        f"got {describe(name)}")
+        raise TypeError(
+            f"{func}: name must be a string, one of {list(NIST_STRD_NAMES)}, got {describe(name)}"
+        )
     canonical = {n.lower(): n for n in NIST_STRD_NAMES}.get(name.strip().lower())
     if canonical is None:
         raise ValueError(f"{func}: name must be one of {list(NIST_STRD_NAMES)}, got {name!r}")
@@ -493,13 +530,22 @@ def load_nist_strd(name: str) -> NistProblem:
             return model(beta, x) - y
 
     residual.__doc__ = f"The {canonical} residual beta -> model(beta, x) - y, shape ({x.size},)."
-    description = (f"{parsed['description']} Reference: {parsed['reference']} From NIST's "
-                   "Statistical Reference Datasets, nonlinear regression (public domain).")
+    description = (
+        f"{parsed['description']} Reference: {parsed['reference']} From NIST's "
+        "Statistical Reference Datasets, nonlinear regression (public domain)."
+    )
     return NistProblem(
-        name=canonical, x=x, y=y, model=model, residual=residual, formula=parsed["formula"],
+        name=canonical,
+        x=x,
+        y=y,
+        model=model,
+        residual=residual,
+        formula=parsed["formula"],
         starts=(read_only(parsed["starts"][0]), read_only(parsed["starts"][1])),
-        certified=read_only(parsed["certified"]), certified_std=read_only(parsed["certified_std"]),
-        certified_rss=parsed["certified_rss"], difficulty=parsed["difficulty"],
+        certified=read_only(parsed["certified"]),
+        certified_std=read_only(parsed["certified_std"]),
+        certified_rss=parsed["certified_rss"],
+        difficulty=parsed["difficulty"],
         description=description,
     )
 
@@ -545,7 +591,9 @@ def agreeing_digits(estimate: Any, certified: Any, *, max_digits: float = 11.0) 
     0.0
     """
     func = "agreeing_digits"
-    if isinstance(max_digits, bool) or not isinstance(max_digits, (int, float, onp.floating, onp.integer)):
+    if isinstance(max_digits, bool) or not isinstance(
+        max_digits, (int, float, onp.floating, onp.integer)
+    ):
         raise TypeError(f"{func}: max_digits must be a real number, got {describe(max_digits)}")
     if not (onp.isfinite(max_digits) and max_digits > 0):
         raise ValueError(f"{func}: max_digits must be finite and > 0, got {max_digits}")
@@ -553,14 +601,20 @@ def agreeing_digits(estimate: Any, certified: Any, *, max_digits: float = 11.0) 
         est = onp.asarray(estimate, dtype=float)
         cert = onp.asarray(certified, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"{func}: estimate and certified must be numbers or 1-D arrays of numbers, "
-                        f"got {describe(estimate)} and {describe(certified)}") from None
+        raise TypeError(
+            f"{func}: estimate and certified must be numbers or 1-D arrays of numbers, "
+            f"got {describe(estimate)} and {describe(certified)}"
+        ) from None
     if est.ndim > 1 or cert.ndim > 1:
-        raise ValueError(f"{func}: estimate and certified must be numbers or 1-D arrays, got shapes "
-                         f"{est.shape} and {cert.shape}")
+        raise ValueError(
+            f"{func}: estimate and certified must be numbers or 1-D arrays, got shapes "
+            f"{est.shape} and {cert.shape}"
+        )
     if est.shape != cert.shape:
-        raise ValueError(f"{func}: estimate and certified must have the same shape, got "
-                         f"{est.shape} and {cert.shape}")
+        raise ValueError(
+            f"{func}: estimate and certified must have the same shape, got "
+            f"{est.shape} and {cert.shape}"
+        )
     if est.size == 0:
         raise ValueError(f"{func}: estimate and certified must not be empty")
     if not onp.all(onp.isfinite(cert)):
@@ -570,5 +624,5 @@ def agreeing_digits(estimate: Any, certified: Any, *, max_digits: float = 11.0) 
         return 0.0
     error = onp.abs(est - cert) / onp.where(cert == 0, 1.0, onp.abs(cert))
     with onp.errstate(divide="ignore"):
-        lre = -onp.log10(error)                      # +inf where the error is exactly 0
+        lre = -onp.log10(error)  # +inf where the error is exactly 0
     return float(onp.clip(onp.min(lre), 0.0, float(max_digits)))

@@ -46,8 +46,9 @@ See the chapters ``jacobian-determinant``, ``linear-maps``, ``linear-approximati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import autograd
 import autograd.numpy as np
@@ -55,11 +56,31 @@ import numpy as onp
 from autograd.core import backward_pass
 from autograd.tracer import getval
 
-from jaccourse._autodiff import (EPS, as_traceable, basis, checked_output, forward_pass,
-                                 gradient_core, jacobian_core, plain, protected, reverse_pass,
-                                 reverse_trace, tangent, untraced)
-from jaccourse._validation import (as_positive_int, as_real, as_rng, as_vector, check_callable,
-                                   describe, float_array, quiet)
+from jaccourse._autodiff import (
+    EPS,
+    as_traceable,
+    basis,
+    checked_output,
+    forward_pass,
+    gradient_core,
+    jacobian_core,
+    plain,
+    protected,
+    reverse_pass,
+    reverse_trace,
+    tangent,
+    untraced,
+)
+from jaccourse._validation import (
+    as_positive_int,
+    as_real,
+    as_rng,
+    as_vector,
+    check_callable,
+    describe,
+    float_array,
+    quiet,
+)
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only
     import scipy.sparse
@@ -115,6 +136,7 @@ def _start(func: str, f: Any, x: Any, xname: str = "x") -> onp.ndarray:
 # --------------------------------------------------------------------------------------------
 # public functions
 # --------------------------------------------------------------------------------------------
+
 
 def jacobian(f: Callable, x: Any, mode: str = "auto") -> onp.ndarray:
     """The Jacobian matrix ``J(x)`` of ``f: R^n -> R^m`` by automatic differentiation.
@@ -389,8 +411,8 @@ def hessian(f: Callable, x: Any) -> onp.ndarray:
     """
     func = "hessian"
     x = _start(func, f, x)
-    traced = gradient_core(func, f, x)[2]   # checks f: a scalar, traced, not mixing numpy
-    if not traced:                            # a constant f (probed): the Hessian is zero
+    traced = gradient_core(func, f, x)[2]  # checks f: a scalar, traced, not mixing numpy
+    if not traced:  # a constant f (probed): the Hessian is zero
         return onp.zeros((x.size, x.size))
     return jacobian_core(func, autograd.grad(f), x, "reverse")[1]
 
@@ -535,9 +557,7 @@ class Linearization:
         n = self.x0.size
         arr = float_array(name, "x", x)
         if arr.ndim not in (1, 2) or arr.shape[-1] != n:
-            raise ValueError(
-                f"{name}: x must have shape ({n},) or (k, {n}), got shape {arr.shape}"
-            )
+            raise ValueError(f"{name}: x must have shape ({n},) or (k, {n}), got shape {arr.shape}")
         if not onp.all(onp.isfinite(arr)):
             raise ValueError(f"{name}: x must be finite, got NaN or inf")
         return self.fx0 + (arr - self.x0) @ self.J.T
@@ -617,8 +637,9 @@ class JacobianCheck:
         return self.message
 
 
-def check_jacobian(f: Callable, x: Any, jac: Any = None, *, rtol: float = 1e-5,
-                   atol: float = 1e-7) -> JacobianCheck:
+def check_jacobian(
+    f: Callable, x: Any, jac: Any = None, *, rtol: float = 1e-5, atol: float = 1e-7
+) -> JacobianCheck:
     """Compare a candidate Jacobian of ``f`` at ``x`` with central finite differences.
 
     The candidate ``J`` passes when ``|J - R| <= atol + rtol |R|`` entrywise, ``R`` being
@@ -682,26 +703,35 @@ def check_jacobian(f: Callable, x: Any, jac: Any = None, *, rtol: float = 1e-5,
     if J.shape != R.shape:
         hint = " (transposed?)" if J.shape == R.shape[::-1] else ""
         return JacobianCheck(
-            False, onp.inf, onp.inf, J, R,
+            False,
+            onp.inf,
+            onp.inf,
+            J,
+            R,
             f"{func}: MISMATCH, {source} has shape {J.shape} but f: R^{R.shape[1]} -> "
             f"R^{R.shape[0]} needs shape {R.shape}{hint}",
         )
     if not onp.all(onp.isfinite(J)):
-        return JacobianCheck(False, onp.inf, onp.inf, J, R,
-                             f"{func}: MISMATCH, {source} contains NaN or inf")
+        return JacobianCheck(
+            False, onp.inf, onp.inf, J, R, f"{func}: MISMATCH, {source} contains NaN or inf"
+        )
     err = onp.abs(J - R)
     max_abs = float(err.max())
     scale = float(onp.abs(R).max())
     max_rel = max_abs / scale if scale > 0 else (0.0 if max_abs == 0 else onp.inf)
     ok = bool(onp.all(err <= atol + rtol * onp.abs(R)))
     if ok:
-        message = (f"{func}: OK, {source} matches central differences: max abs error "
-                   f"{max_abs:.2e}, max rel error {max_rel:.2e} {tol}")
+        message = (
+            f"{func}: OK, {source} matches central differences: max abs error "
+            f"{max_abs:.2e}, max rel error {max_rel:.2e} {tol}"
+        )
     else:
         i, j = onp.unravel_index(int(onp.argmax(err - rtol * onp.abs(R))), err.shape)
-        message = (f"{func}: MISMATCH, {source}[{i}, {j}] = {J[i, j]:.6g} but central "
-                   f"differences give {R[i, j]:.6g}; max abs error {max_abs:.2e}, "
-                   f"max rel error {max_rel:.2e} {tol}")
+        message = (
+            f"{func}: MISMATCH, {source}[{i}, {j}] = {J[i, j]:.6g} but central "
+            f"differences give {R[i, j]:.6g}; max abs error {max_abs:.2e}, "
+            f"max rel error {max_rel:.2e} {tol}"
+        )
     return JacobianCheck(ok, max_abs, float(max_rel), J, R, message)
 
 
@@ -710,11 +740,12 @@ def check_jacobian(f: Callable, x: Any, jac: Any = None, *, rtol: float = 1e-5,
 # by column colouring, and traces of Jacobians
 # --------------------------------------------------------------------------------------------
 
+
 @protected
 def _hvp_core(func: str, f: Callable, x: onp.ndarray, v: onp.ndarray) -> onp.ndarray:
     """``H(x) v`` as the JVP of the gradient (forward over reverse), with the reverse-over-
     reverse gradient of ``grad f . v`` as the fallback when autograd lacks a JVP rule."""
-    seen = {}
+    seen: dict[str, Any] = {}
 
     def grad_f(z):
         """``grad f(z)`` by one reverse pass; ``z`` may carry the outer pass's tangent."""
@@ -737,7 +768,7 @@ def _hvp_core(func: str, f: Callable, x: onp.ndarray, v: onp.ndarray) -> onp.nda
     if not seen["traced"]:
         untraced(func, f, x, seen["value"])
         return onp.zeros(x.size)
-    if t is None:                 # the gradient does not depend on x: f is linear, H = 0
+    if t is None:  # the gradient does not depend on x: f is linear, H = 0
         return onp.zeros(x.size)
     return tangent(func, t, (x.size,)).copy()
 
@@ -806,7 +837,7 @@ def _pattern(func: str, sparsity: Any, n: int | None = None) -> scipy.sparse.csr
         shape = sparsity.shape
         if len(shape) == 2:
             sparsity = _sparse().csr_array(sparsity)
-        values = onp.asarray(sparsity.data)            # the stored values
+        values = onp.asarray(sparsity.data)  # the stored values
     else:
         if callable(sparsity):
             raise TypeError(f"{func}: {name} must be a pattern ({hint}), got {describe(sparsity)}")
@@ -861,7 +892,7 @@ def _check_colors(func: str, colors: Any, S: scipy.sparse.csr_array) -> onp.ndar
         raise ValueError(f"{func}: colors must be >= 0, got {int(arr.min())}")
     arr = onp.unique(arr, return_inverse=True)[1].astype(onp.intp)
     rows = onp.repeat(onp.arange(S.shape[0]), onp.diff(S.indptr))
-    key = rows * n + arr[S.indices]               # one key per (row, colour) of a nonzero
+    key = rows * n + arr[S.indices]  # one key per (row, colour) of a nonzero
     order = onp.argsort(key, kind="stable")
     clash = onp.flatnonzero(key[order][1:] == key[order][:-1])
     if clash.size:
@@ -938,11 +969,11 @@ def color_columns(sparsity: Any) -> onp.ndarray:
     used = [0] * m
     colors = onp.empty(n, dtype=onp.intp)
     for j in range(n):
-        rows = col_rows[col_ptr[j]:col_ptr[j + 1]]
+        rows = col_rows[col_ptr[j] : col_ptr[j + 1]]
         taken = 0
         for i in rows:
             taken |= used[i]
-        c = (~taken & (taken + 1)).bit_length() - 1   # the lowest zero bit of `taken`
+        c = (~taken & (taken + 1)).bit_length() - 1  # the lowest zero bit of `taken`
         colors[j] = c
         bit = 1 << c
         for i in rows:
@@ -957,8 +988,9 @@ _CHECK_RTOL = 1e-8
 
 
 @protected
-def _compressed_core(func: str, f: Callable, x: onp.ndarray, colors: onp.ndarray, m: int,
-                     check: bool):
+def _compressed_core(
+    func: str, f: Callable, x: onp.ndarray, colors: onp.ndarray, m: int, check: bool
+):
     """``(f(x), B, probe)``: the compressed Jacobian ``B = J [s_0 ... s_{K-1}]`` of shape
     ``(m, K)``, one JVP per colour, and, if ``check``, ``(v, J v)`` for a random ``v``."""
     n, k = x.size, int(colors.max()) + 1
@@ -994,9 +1026,15 @@ def _compressed_core(func: str, f: Callable, x: onp.ndarray, colors: onp.ndarray
     return value, B, probe
 
 
-def sparse_jacobian(f: Callable, x: Any, sparsity: Any, *, colors: Any = None,
-                    output: str = "dense", check: bool = True
-                    ) -> onp.ndarray | scipy.sparse.csr_array:
+def sparse_jacobian(
+    f: Callable,
+    x: Any,
+    sparsity: Any,
+    *,
+    colors: Any = None,
+    output: str = "dense",
+    check: bool = True,
+) -> onp.ndarray | scipy.sparse.csr_array:
     """The Jacobian of ``f: R^n -> R^m`` with a known sparsity pattern, in ``K`` JVPs, not ``n``.
 
     Columns of ``J`` that share no nonzero row (one colour of :func:`color_columns`) are added
@@ -1144,7 +1182,7 @@ def _trace_core(func: str, f: Callable, x: onp.ndarray) -> float:
     except NotImplementedError as err:
         if not str(err).startswith("JVP of"):
             raise
-    raw, node = reverse_trace(f, x)           # no forward rule: the rows e_i^T J instead
+    raw, node = reverse_trace(f, x)  # no forward rule: the rows e_i^T J instead
     value = square(raw)
     if node is None:
         untraced(func, f, x, value)
@@ -1205,8 +1243,9 @@ _NOISES = ("rademacher", "gaussian")
 
 
 @protected
-def _hutchinson_core(func: str, f: Callable, x: onp.ndarray, samples: int,
-                     rng: onp.random.Generator, noise: str) -> float:
+def _hutchinson_core(
+    func: str, f: Callable, x: onp.ndarray, samples: int, rng: onp.random.Generator, noise: str
+) -> float:
     """``mean_s u_s^T J u_s`` over random probes: one trace of ``f``, one VJP per sample."""
     n = x.size
     raw, node = reverse_trace(f, x)
@@ -1229,8 +1268,9 @@ def _hutchinson_core(func: str, f: Callable, x: onp.ndarray, samples: int,
     return total / samples
 
 
-def hutchinson_trace(f: Callable, x: Any, *, samples: int = 1, rng: Any = None,
-                     noise: str = "rademacher") -> float:
+def hutchinson_trace(
+    f: Callable, x: Any, *, samples: int = 1, rng: Any = None, noise: str = "rademacher"
+) -> float:
     """An unbiased random estimate of ``tr J(x)`` for ``f: R^n -> R^n`` (Hutchinson 1990).
 
     For a random probe ``u`` with ``E[u u^T] = I``, ``E[u^T J u] = tr(J E[u u^T]) = tr J``, and
@@ -1293,7 +1333,5 @@ def hutchinson_trace(f: Callable, x: Any, *, samples: int = 1, rng: Any = None,
     samples = as_positive_int(func, "samples", samples, maximum=_MAX_TRACE_SAMPLES)
     rng = as_rng(func, rng)
     if not isinstance(noise, str) or noise not in _NOISES:
-        raise ValueError(
-            f"{func}: noise must be 'rademacher' or 'gaussian', got {describe(noise)}"
-        )
+        raise ValueError(f"{func}: noise must be 'rademacher' or 'gaussian', got {describe(noise)}")
     return _hutchinson_core(func, as_traceable(f), x, samples, rng, noise)

@@ -16,12 +16,19 @@ Chapters: ``jacobian-determinant``, ``linear-maps``, ``gaussian-integral``.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as onp
 
-from jaccourse._validation import (as_positive_int, as_real, check_callable, describe, float_array,
-                                   quiet)
+from jaccourse._validation import (
+    as_positive_int,
+    as_real,
+    check_callable,
+    describe,
+    float_array,
+    quiet,
+)
 from jaccourse.transforms import CoordinateTransform
 
 __all__ = [
@@ -32,7 +39,8 @@ __all__ = [
 ]
 
 MAX_SAMPLES = 1_000_000
-"""Largest ``samples`` (points per edge) accepted by :func:`rectangle_boundary` and :func:`image_area`."""
+"""Largest ``samples`` (points per edge) accepted by :func:`rectangle_boundary` and
+:func:`image_area`."""
 
 
 def _shoelace(points: onp.ndarray) -> float:
@@ -72,11 +80,11 @@ def signed_area(polygon: Any) -> float:
     6.0
     """
     func = "signed_area"
-    points = float_array(func, "polygon", polygon,
-                         what="an array of real vertices of shape (k, 2)")
+    points = float_array(func, "polygon", polygon, what="an array of real vertices of shape (k, 2)")
     if points.ndim != 2 or points.shape[1] != 2:
         raise ValueError(
-            f"{func}: polygon must have shape (k, 2), one (x, y) row per vertex, got shape {points.shape}"
+            f"{func}: polygon must have shape (k, 2), one (x, y) row per vertex, got shape "
+            f"{points.shape}"
         )
     if points.shape[0] < 3:
         raise ValueError(f"{func}: polygon must have at least 3 vertices, got {points.shape[0]}")
@@ -97,20 +105,26 @@ def _boundary(u0: float, v0: float, du: float, dv: float, samples: int) -> onp.n
     t = onp.linspace(0.0, 1.0, samples, endpoint=False)
     one = onp.ones_like(t)
     edges = [
-        onp.stack([u0 + du * t, v0 * one], axis=-1),               # bottom, left to right
-        onp.stack([(u0 + du) * one, v0 + dv * t], axis=-1),        # right, upwards
+        onp.stack([u0 + du * t, v0 * one], axis=-1),  # bottom, left to right
+        onp.stack([(u0 + du) * one, v0 + dv * t], axis=-1),  # right, upwards
         onp.stack([u0 + du * (1 - t), (v0 + dv) * one], axis=-1),  # top, right to left
-        onp.stack([u0 * one, v0 + dv * (1 - t)], axis=-1),         # left, downwards
+        onp.stack([u0 * one, v0 + dv * (1 - t)], axis=-1),  # left, downwards
     ]
     return onp.concatenate(edges, axis=0)
 
 
 def _rectangle(func: str, u0: Any, v0: Any, du: Any, dv: Any) -> tuple[float, float, float, float]:
-    return (as_real(func, "u0", u0), as_real(func, "v0", v0),
-            as_real(func, "du", du, positive=True), as_real(func, "dv", dv, positive=True))
+    return (
+        as_real(func, "u0", u0),
+        as_real(func, "v0", v0),
+        as_real(func, "du", du, positive=True),
+        as_real(func, "dv", dv, positive=True),
+    )
 
 
-def rectangle_boundary(u0: float, v0: float, du: float, dv: float, samples: int = 100) -> onp.ndarray:
+def rectangle_boundary(
+    u0: float, v0: float, du: float, dv: float, samples: int = 100
+) -> onp.ndarray:
     """Points along the boundary of the rectangle ``[u0, u0+du] x [v0, v0+dv]``, counter-clockwise.
 
     Formula: with ``t_j = j / samples`` for ``j = 0, ..., samples - 1``, the four edges are
@@ -149,8 +163,14 @@ def rectangle_boundary(u0: float, v0: float, du: float, dv: float, samples: int 
     return _boundary(u0, v0, du, dv, samples)
 
 
-def image_area(transform: CoordinateTransform | Callable[[Any], Any], u0: float, v0: float,
-               du: float, dv: float, samples: int = 400) -> float:
+def image_area(
+    transform: CoordinateTransform | Callable[[Any], Any],
+    u0: float,
+    v0: float,
+    du: float,
+    dv: float,
+    samples: int = 400,
+) -> float:
     """Signed area of the image ``T(R)`` of the rectangle ``R = [u0, u0+du] x [v0, v0+dv]``.
 
     Formula: ``area(T(R)) ≈ signed_area(T(b_1), ..., T(b_K))`` where ``b_1, ..., b_K`` are
@@ -187,7 +207,8 @@ def image_area(transform: CoordinateTransform | Callable[[Any], Any], u0: float,
     check_callable(func, "transform", transform, nargs=1, call="transform(u)")
     if isinstance(transform, CoordinateTransform) and transform.dim != 2:
         raise ValueError(
-            f"{func}: transform must be a 2-D map, got {transform.name!r} with {transform.dim} variables"
+            f"{func}: transform must be a 2-D map, got {transform.name!r} with {transform.dim} "
+            "variables"
         )
     u0, v0, du, dv = _rectangle(func, u0, v0, du, dv)
     samples = _check_samples(func, samples)
@@ -217,7 +238,9 @@ def apply_2d_map(func: str, transform: Callable, points: onp.ndarray, where: str
     try:
         image = onp.asarray(out, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"{func}: transform must return an array of real numbers, got {describe(out)}") from None
+        raise TypeError(
+            f"{func}: transform must return an array of real numbers, got {describe(out)}"
+        ) from None
     if image.shape != flat.shape:
         raise ValueError(
             f"{func}: transform must map points of shape (N, 2) to shape (N, 2), got shape "

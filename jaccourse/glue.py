@@ -134,8 +134,10 @@ def glued(name: str, spec: str = "") -> GluedText:
     if not isinstance(spec, str):
         raise TypeError(f"glued: spec must be a format specification string, got {describe(spec)}")
     if name not in _VALUES:
-        raise KeyError(f"glued: nothing is glued under {name!r} yet: a cell above this "
-                       f"paragraph must run glue({name!r}, value)")
+        raise KeyError(
+            f"glued: nothing is glued under {name!r} yet: a cell above this "
+            f"paragraph must run glue({name!r}, value)"
+        )
     value = _VALUES[name]
     text = _plain_text(value)
     try:
@@ -154,5 +156,7 @@ def glued(name: str, spec: str = "") -> GluedText:
                 plain = convert[kind](value)
         return GluedText(format(plain, spec))
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"glued: cannot format the value glued under {name!r} "
-                         f"({describe(value)}) with spec {spec!r}: {exc}") from None
+        raise ValueError(
+            f"glued: cannot format the value glued under {name!r} "
+            f"({describe(value)}) with spec {spec!r}: {exc}"
+        ) from None

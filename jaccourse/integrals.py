@@ -28,14 +28,22 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import autograd
 import numpy as onp
 
-from jaccourse._validation import (as_positive_int, as_real, as_rng, check_callable, describe,
-                                   float_array, quiet)
+from jaccourse._validation import (
+    as_positive_int,
+    as_real,
+    as_rng,
+    check_callable,
+    describe,
+    float_array,
+    quiet,
+)
 from jaccourse.transforms import POLAR, CoordinateTransform
 
 __all__ = [
@@ -53,7 +61,8 @@ __all__ = [
 ]
 
 MAX_NODES_PER_AXIS = 2000
-"""Largest ``n`` accepted by :func:`gauss_legendre` (computing the rule costs ``O(n^2)``-``O(n^3)``)."""
+"""Largest ``n`` accepted by :func:`gauss_legendre` (computing the rule costs
+``O(n^2)``-``O(n^3)``)."""
 
 MAX_NODES = 4_000_000
 """Largest total number of nodes ``n_1 * ... * n_d`` of a tensor rule (memory and time guard)."""
@@ -65,6 +74,7 @@ _MC_MAX_SAMPLES = 100_000_000
 # --------------------------------------------------------------------------------------------
 # quadrature rules
 # --------------------------------------------------------------------------------------------
+
 
 def gauss_legendre(n: int, a: float, b: float) -> tuple[onp.ndarray, onp.ndarray]:
     """Gauss-Legendre nodes and weights on the interval ``[a, b]``.
@@ -145,12 +155,15 @@ def integrate_interval(f: Callable[[onp.ndarray], Any], a: float, b: float, n: i
 def _as_bounds(func: str, bounds: Any) -> onp.ndarray:
     """Check ``bounds = [(a1, b1), ..., (ad, bd)]``: finite, ``a_i < b_i``; return ``(d, 2)``."""
     if callable(bounds):
-        raise TypeError(f"{func}: bounds must be a sequence of (a, b) pairs, got {describe(bounds)}")
+        raise TypeError(
+            f"{func}: bounds must be a sequence of (a, b) pairs, got {describe(bounds)}"
+        )
     arr = float_array(func, "bounds", bounds, what="a sequence of (a, b) pairs of numbers")
     if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] == 0:
         hint = " (for one interval write [(a, b)])" if arr.shape == (2,) else ""
         raise ValueError(
-            f"{func}: bounds must have shape (d, 2), one (a, b) pair per axis, got shape {arr.shape}{hint}"
+            f"{func}: bounds must have shape (d, 2), one (a, b) pair per axis, got shape "
+            f"{arr.shape}{hint}"
         )
     if onp.any(onp.isnan(arr)):
         raise ValueError(f"{func}: bounds must be finite, got NaN in {arr.tolist()}")
@@ -163,7 +176,8 @@ def _as_bounds(func: str, bounds: Any) -> onp.ndarray:
     if bad.size:
         i = int(bad[0])
         raise ValueError(
-            f"{func}: bounds must have a < b on every axis, got (a, b) = {tuple(arr[i].tolist())} on axis {i}"
+            f"{func}: bounds must have a < b on every axis, got (a, b) = {tuple(arr[i].tolist())} "
+            f"on axis {i}"
         )
     return arr
 
@@ -176,13 +190,14 @@ def _as_counts(func: str, n: Any, d: int) -> list[int]:
         counts = list(n)
         if len(counts) != d:
             raise ValueError(
-                f"{func}: n must be an int or a sequence of {d} ints (one per axis), got length {len(counts)}"
+                f"{func}: n must be an int or a sequence of {d} ints (one per axis), got length "
+                f"{len(counts)}"
             )
     else:
         raise TypeError(f"{func}: n must be an int or a sequence of ints, got {describe(n)}")
     out = []
-    for c in counts:
-        c = as_positive_int(func, "n", c)
+    for count in counts:
+        c = as_positive_int(func, "n", count)
         if c > MAX_NODES_PER_AXIS:
             raise ValueError(f"{func}: n must be <= {MAX_NODES_PER_AXIS} per axis, got {c}")
         out.append(c)
@@ -199,7 +214,7 @@ def _tensor_rule(func: str, bounds: Any, n: Any) -> tuple[onp.ndarray, onp.ndarr
     box = _as_bounds(func, bounds)
     d = box.shape[0]
     counts = _as_counts(func, n, d)
-    rules = [gauss_legendre(c, a, b) for c, (a, b) in zip(counts, box)]
+    rules = [gauss_legendre(c, a, b) for c, (a, b) in zip(counts, box, strict=True)]
     grids = onp.meshgrid(*[x for x, _ in rules], indexing="ij")
     wgrids = onp.meshgrid(*[w for _, w in rules], indexing="ij")
     nodes = onp.stack([g.ravel() for g in grids], axis=-1)
@@ -213,8 +228,11 @@ def _values(func: str, f: Callable, points: onp.ndarray) -> onp.ndarray:
     ``points`` is ``(N,)`` (nodes on a line) or ``(N, d)`` (nodes in a box).
     """
     N = points.shape[0]
-    takes = (f"x of shape (n,) = ({N},)" if points.ndim == 1
-             else f"points of shape (N, d) = ({N}, {points.shape[1]})")
+    takes = (
+        f"x of shape (n,) = ({N},)"
+        if points.ndim == 1
+        else f"points of shape (N, d) = ({N}, {points.shape[1]})"
+    )
     with quiet():
         out = f(points)
     try:
@@ -237,8 +255,10 @@ def _values(func: str, f: Callable, points: onp.ndarray) -> onp.ndarray:
 # integration on a box and by change of variables
 # --------------------------------------------------------------------------------------------
 
-def integrate_box(f: Callable[[onp.ndarray], Any], bounds: Sequence[Sequence[float]],
-                  n: int | Sequence[int] = 32) -> float:
+
+def integrate_box(
+    f: Callable[[onp.ndarray], Any], bounds: Sequence[Sequence[float]], n: int | Sequence[int] = 32
+) -> float:
     """Integrate ``f`` over a box with the tensor-product Gauss-Legendre rule.
 
     Formula: ``∫_{a1}^{b1} ... ∫_{ad}^{bd} f(x) dx ≈ sum_k W_k f(x_k)`` where the nodes
@@ -284,6 +304,7 @@ def _autograd_determinants(func: str, transform: Callable, nodes: onp.ndarray) -
     d = nodes.shape[1]
     rows = []
     for i in range(d):
+
         def component(U, i=i):
             return transform(U)[..., i]
 
@@ -291,8 +312,9 @@ def _autograd_determinants(func: str, transform: Callable, nodes: onp.ndarray) -
             with warnings.catch_warnings():
                 # a component that autograd sees as independent of u has a zero gradient row; the
                 # finite-difference check below tells a constant component from invisible numpy
-                warnings.filterwarnings("ignore", message="Output seems independent of input",
-                                        category=UserWarning)
+                warnings.filterwarnings(
+                    "ignore", message="Output seems independent of input", category=UserWarning
+                )
                 rows.append(onp.asarray(autograd.elementwise_grad(component)(nodes), dtype=float))
         except Exception as exc:  # report which argument is at fault, keep the cause
             raise TypeError(
@@ -301,14 +323,17 @@ def _autograd_determinants(func: str, transform: Callable, nodes: onp.ndarray) -
             ) from exc
     jac = onp.stack(rows, axis=1)  # (N, d, d): rows are outputs
     if jac.shape != (nodes.shape[0], d, d) or not onp.all(onp.isfinite(jac)):
-        raise ValueError(f"{func}: the Jacobian of transform is NaN or inf at some quadrature nodes")
+        raise ValueError(
+            f"{func}: the Jacobian of transform is NaN or inf at some quadrature nodes"
+        )
     _check_against_finite_differences(func, transform, nodes, jac)
     with onp.errstate(all="ignore"):  # LU of a singular Jacobian divides by zero, harmlessly
         return onp.linalg.det(jac)
 
 
-def _check_against_finite_differences(func: str, transform: Callable, nodes: onp.ndarray,
-                                      jac: onp.ndarray) -> None:
+def _check_against_finite_differences(
+    func: str, transform: Callable, nodes: onp.ndarray, jac: onp.ndarray
+) -> None:
     """Compare autograd's Jacobians with central differences at the first, middle and last node."""
     N, d = nodes.shape
     idx = sorted({0, N // 2, N - 1})
@@ -333,7 +358,7 @@ def _check_against_finite_differences(func: str, transform: Callable, nodes: onp
                     f"{func}: transform must map points of shape (k, {d}) to shape (k, {d}), got "
                     f"shape {plus.shape} for k = {len(idx)}"
                 )
-            cols.append((plus - minus) / (2 * h[:, j:j + 1]))
+            cols.append((plus - minus) / (2 * h[:, j : j + 1]))
         fd = onp.stack(cols, axis=-1)
         x = onp.asarray(transform(U), dtype=float)
     for k in range(len(idx)):
@@ -349,11 +374,14 @@ def _check_against_finite_differences(func: str, transform: Callable, nodes: onp
             )
 
 
-def integrate_change_of_variables(f: Callable[[onp.ndarray], Any],
-                                  transform: CoordinateTransform | Callable[[Any], Any],
-                                  bounds: Sequence[Sequence[float]],
-                                  n: int | Sequence[int] = 32, *,
-                                  include_jacobian: bool = True) -> float:
+def integrate_change_of_variables(
+    f: Callable[[onp.ndarray], Any],
+    transform: CoordinateTransform | Callable[[Any], Any],
+    bounds: Sequence[Sequence[float]],
+    n: int | Sequence[int] = 32,
+    *,
+    include_jacobian: bool = True,
+) -> float:
     """Integrate ``f`` over the image ``T(box)`` of a box by changing variables.
 
     Formula (change of variables)::
@@ -386,9 +414,9 @@ def integrate_change_of_variables(f: Callable[[onp.ndarray], Any],
     ...                                      [(0, 2), (0, 2 * np.pi)], n=8)
     >>> bool(np.isclose(area, 4 * np.pi))  # a disc of radius 2
     True
-    >>> import autograd.numpy as anp
+    >>> import autograd.numpy as np
     >>> def shear(u):  # a callable: its det J = 1 is found by autograd
-    ...     return anp.stack([u[..., 0] + 2 * u[..., 1], u[..., 1]], axis=-1)
+    ...     return np.stack([u[..., 0] + 2 * u[..., 1], u[..., 1]], axis=-1)
     >>> round(integrate_change_of_variables(lambda x: x[:, 0], shear, [(0, 1), (0, 1)], n=4), 12)
     1.5
     """
@@ -396,7 +424,9 @@ def integrate_change_of_variables(f: Callable[[onp.ndarray], Any],
     check_callable(func, "f", f, nargs=1, call="f(points)")
     check_callable(func, "transform", transform, nargs=1, call="transform(u)")
     if not isinstance(include_jacobian, bool):
-        raise TypeError(f"{func}: include_jacobian must be True or False, got {describe(include_jacobian)}")
+        raise TypeError(
+            f"{func}: include_jacobian must be True or False, got {describe(include_jacobian)}"
+        )
     nodes, weights = _tensor_rule(func, bounds, n)
     N, d = nodes.shape
     if isinstance(transform, CoordinateTransform) and transform.dim != d:
@@ -409,7 +439,9 @@ def integrate_change_of_variables(f: Callable[[onp.ndarray], Any],
     try:
         x = onp.asarray(out, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"{func}: transform must return an array of real numbers, got {describe(out)}") from None
+        raise TypeError(
+            f"{func}: transform must return an array of real numbers, got {describe(out)}"
+        ) from None
     if x.shape != (N, d):
         raise ValueError(
             f"{func}: transform must map points of shape (N, d) = ({N}, {d}) to the same shape "
@@ -423,10 +455,13 @@ def integrate_change_of_variables(f: Callable[[onp.ndarray], Any],
             det = onp.asarray(transform.jacobian_determinant(nodes), dtype=float)
             if det.shape != (N,):
                 raise ValueError(
-                    f"{func}: transform.jacobian_determinant must return shape ({N},), got {det.shape}"
+                    f"{func}: transform.jacobian_determinant must return shape ({N},), got "
+                    f"{det.shape}"
                 )
             if not onp.all(onp.isfinite(det)):
-                raise ValueError(f"{func}: transform.jacobian_determinant returned NaN or inf at some nodes")
+                raise ValueError(
+                    f"{func}: transform.jacobian_determinant returned NaN or inf at some nodes"
+                )
         else:
             det = _autograd_determinants(func, transform, nodes)
         vals = vals * onp.abs(det)
@@ -437,8 +472,9 @@ def integrate_change_of_variables(f: Callable[[onp.ndarray], Any],
 # the Gaussian integral, several ways
 # --------------------------------------------------------------------------------------------
 
+
 def _gauss_1d(x: onp.ndarray) -> onp.ndarray:
-    return onp.exp(-x[:, 0] ** 2)
+    return onp.exp(-(x[:, 0] ** 2))
 
 
 def _gauss_2d(x: onp.ndarray) -> onp.ndarray:
@@ -497,8 +533,9 @@ def gaussian_integral_squared_cartesian(n: int = 64, L: float = 8.0) -> float:
     return integrate_box(_gauss_2d, [(-L, L), (-L, L)], n)
 
 
-def gaussian_integral_squared_polar(n: int = 64, R: float = 8.0, *,
-                                    include_jacobian: bool = True) -> float:
+def gaussian_integral_squared_polar(
+    n: int = 64, R: float = 8.0, *, include_jacobian: bool = True
+) -> float:
     """``I^2 = ∫_0^{2pi} ∫_0^R e^{-r^2} r dr dθ = pi (1 - e^{-R^2})`` in polar coordinates.
 
     Formula: :func:`integrate_change_of_variables` of ``e^{-(x^2+y^2)}`` through
@@ -527,7 +564,9 @@ def gaussian_integral_squared_polar(n: int = 64, R: float = 8.0, *,
     R = as_real(func, "R", R, positive=True)
     n = as_positive_int(func, "n", n, maximum=MAX_NODES_PER_AXIS)
     if not isinstance(include_jacobian, bool):
-        raise TypeError(f"{func}: include_jacobian must be True or False, got {describe(include_jacobian)}")
+        raise TypeError(
+            f"{func}: include_jacobian must be True or False, got {describe(include_jacobian)}"
+        )
     return integrate_change_of_variables(
         _gauss_2d, POLAR, [(0.0, R), (0.0, 2 * math.pi)], n, include_jacobian=include_jacobian
     )
@@ -555,8 +594,9 @@ class MonteCarloEstimate:
     n_samples: int
 
 
-def gaussian_integral_monte_carlo(n_samples: int, *, L: float = 6.0,
-                                  rng: onp.random.Generator | int | None = None) -> MonteCarloEstimate:
+def gaussian_integral_monte_carlo(
+    n_samples: int, *, L: float = 6.0, rng: onp.random.Generator | int | None = None
+) -> MonteCarloEstimate:
     """Monte Carlo estimate of ``I = ∫ e^{-x^2} dx`` from uniform samples on ``[-L, L]``.
 
     Formula: with ``X_k ~ Uniform(-L, L)``, ``I ≈ 2L · mean_k e^{-X_k^2}``; the standard error
@@ -581,7 +621,9 @@ def gaussian_integral_monte_carlo(n_samples: int, *, L: float = 6.0,
     func = "gaussian_integral_monte_carlo"
     n_samples = as_positive_int(func, "n_samples", n_samples, minimum=2)
     if n_samples > _MC_MAX_SAMPLES:
-        raise ValueError(f"{func}: n_samples must be an integer <= {_MC_MAX_SAMPLES}, got {n_samples}")
+        raise ValueError(
+            f"{func}: n_samples must be an integer <= {_MC_MAX_SAMPLES}, got {n_samples}"
+        )
     L = as_real(func, "L", L, positive=True)
     gen = as_rng(func, rng)
     # Chan et al.'s pairwise update of (count, mean, sum of squared deviations), chunk by chunk
@@ -589,7 +631,7 @@ def gaussian_integral_monte_carlo(n_samples: int, *, L: float = 6.0,
     remaining = n_samples
     while remaining:
         size = min(remaining, _MC_CHUNK)
-        y = 2 * L * onp.exp(-gen.uniform(-L, L, size) ** 2)
+        y = 2 * L * onp.exp(-(gen.uniform(-L, L, size) ** 2))
         c_mean = float(y.mean())
         c_m2 = float(((y - c_mean) ** 2).sum())
         delta = c_mean - mean

@@ -56,8 +56,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, NamedTuple, cast
 
 import autograd
 import autograd.numpy as np
@@ -91,6 +92,7 @@ RASTRIGIN_BOUNDS: tuple[float, float] = (-1.0, 1.5)
 # argument checks
 # --------------------------------------------------------------------------------------------
 
+
 def _matrix(func: str, name: str, value: Any, *, ndim: int, shape: tuple | None = None) -> Any:
     """``value`` as a finite float array of rank ``ndim`` (autograd boxes pass through)."""
     want = {1: "(n_l,)", 2: "(N, n)", 3: "(N, m, n)"}.get(ndim, f"{ndim}-D")
@@ -102,13 +104,16 @@ def _matrix(func: str, name: str, value: Any, *, ndim: int, shape: tuple | None 
             hint = ""
             if len(shp) == 1 and ndim == 2:
                 hint = " (one feature per column: use X.reshape(-1, 1))"
-            raise ValueError(f"{func}: {name} must be a {ndim}-D array of shape {want}, got "
-                             f"shape {shp}{hint}")
+            raise ValueError(
+                f"{func}: {name} must be a {ndim}-D array of shape {want}, got shape {shp}{hint}"
+            )
         if shape is not None:
-            for got, expected in zip(shp, shape):
+            for got, expected in zip(shp, shape, strict=True):
                 if expected is not None and got != expected:
                     symbols = want.strip("()").split(", ")
-                    dims = ", ".join(s if e is None else str(e) for s, e in zip(symbols, shape))
+                    dims = ", ".join(
+                        s if e is None else str(e) for s, e in zip(symbols, shape, strict=True)
+                    )
                     dims = f"({dims},)" if len(shape) == 1 else f"({dims})"
                     raise ValueError(f"{func}: {name} must have shape {dims}, got shape {shp}")
         if 0 in shp:
@@ -125,14 +130,17 @@ def _hidden(func: str, hidden: Any) -> tuple[int, ...]:
     if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
         hidden = (hidden,)
     if not isinstance(hidden, (list, tuple)):
-        raise TypeError(f"{func}: hidden must be a tuple of layer widths such as (12, 12), "
-                        f"got {describe(hidden)}")
+        raise TypeError(
+            f"{func}: hidden must be a tuple of layer widths such as (12, 12), "
+            f"got {describe(hidden)}"
+        )
     return tuple(as_positive_int(func, f"hidden[{i}]", h) for i, h in enumerate(hidden))
 
 
 # --------------------------------------------------------------------------------------------
 # forward propagation of partials
 # --------------------------------------------------------------------------------------------
+
 
 def _fast_activation(act: Activation) -> tuple[Callable, Callable]:
     """``(sigma, sigma')`` for the training loop, ``sigma'`` as a function of ``(Z, A)``.
@@ -149,11 +157,13 @@ def _fast_activation(act: Activation) -> tuple[Callable, Callable]:
         return np.tanh, lambda Z, A: 1.0 - A * A
     if act is ACTIVATIONS["sigmoid"]:
         return act.fn, lambda Z, A: A * (1.0 - A)
-    return act.fn, lambda Z, A: act.fn_derivative(Z)
+    derivative = cast(Callable, act.fn_derivative)  # element-wise: it is set
+    return act.fn, lambda Z, A: derivative(Z)
 
 
-def _propagate(Ws: Sequence[Any], bs: Sequence[Any], act: Activation, X: Any,
-               partials: bool = True) -> tuple[Any, Any]:
+def _propagate(
+    Ws: Sequence[Any], bs: Sequence[Any], act: Activation, X: Any, partials: bool = True
+) -> tuple[Any, Any]:
     """The raw recursion (autograd.numpy, no checks): ``(Y_hat (N, m), T)``.
 
     ``T`` holds the partials as ``n`` tangent batches, ``T[k, i, j] = dy_j/dx_k`` at ``X[i]``
@@ -164,18 +174,18 @@ def _propagate(Ws: Sequence[Any], bs: Sequence[Any], act: Activation, X: Any,
     fn, deriv = _fast_activation(act)
     if not partials:
         return layer_pass(Ws, bs, fn, _linear, X), None
-    As, Zs = layer_pass(Ws, bs, fn, _linear, X, keep=True)      # A_0 = X, ..., A_L = Z_L = Y
+    As, Zs = layer_pass(Ws, bs, fn, _linear, X, keep=True)  # A_0 = X, ..., A_L = Z_L = Y
     T = None
     last = len(Ws) - 1
     for l, W in enumerate(Ws):
-        Wt = np.transpose(W)                                      # (n_{l-1}, n_l)
+        Wt = np.transpose(W)  # (n_{l-1}, n_l)
         # dZ/dx_k = W dA/dx_k; for the first layer dA_0/dx_k = e_k, so dZ_1/dx_k = W[:, k].
-        dZ = Wt[:, None, :] if T is None else np.dot(T, Wt)        # (n, N or 1, n_l)
+        dZ = Wt[:, None, :] if T is None else np.dot(T, Wt)  # (n, N or 1, n_l)
         if l == last:
-            if T is None:                                         # no hidden layer: y = W x + b
+            if T is None:  # no hidden layer: y = W x + b
                 dZ = dZ + np.zeros((1, np.shape(X)[0], 1))
             return As[-1], dZ
-        T = deriv(Zs[l], As[l + 1]) * dZ                          # sigma'(Z) * dZ/dx_k
+        T = deriv(Zs[l], As[l + 1]) * dZ  # sigma'(Z) * dZ/dx_k
     raise AssertionError("unreachable")
 
 
@@ -189,8 +199,9 @@ def _to_jacobians(T: Any) -> Any:
     return np.transpose(T, (1, 2, 0))
 
 
-def forward_partials(weights: Sequence[Any], biases: Sequence[Any], X: Any,
-                     activation: str | Activation = "tanh") -> tuple[Any, Any]:
+def forward_partials(
+    weights: Sequence[Any], biases: Sequence[Any], X: Any, activation: str | Activation = "tanh"
+) -> tuple[Any, Any]:
     """The outputs of a network **and** their input Jacobians for a whole batch, in one pass.
 
     The network is ``A_0 = x``, ``Z_l = W_l A_{l-1} + b_l``, ``A_l = sigma(Z_l)`` for the hidden
@@ -240,20 +251,26 @@ def forward_partials(weights: Sequence[Any], biases: Sequence[Any], X: Any,
     func = "forward_partials"
     act = _activation(func, activation)
     if not isinstance(weights, (list, tuple)) or not weights:
-        raise TypeError(f"{func}: weights must be a non-empty list of 2-D arrays, got "
-                        f"{describe(weights)}")
+        raise TypeError(
+            f"{func}: weights must be a non-empty list of 2-D arrays, got {describe(weights)}"
+        )
     if not isinstance(biases, (list, tuple)) or len(biases) != len(weights):
-        raise ValueError(f"{func}: biases must be a list of {len(weights)} vectors (one per "
-                         f"layer), got {describe(biases)}")
+        raise ValueError(
+            f"{func}: biases must be a list of {len(weights)} vectors (one per "
+            f"layer), got {describe(biases)}"
+        )
     X = _matrix(func, "X", X, ndim=2)
-    Ws, bs = [], []
-    for l, (W, b) in enumerate(zip(weights, biases)):
+    Ws: list[Any] = []
+    bs: list[Any] = []
+    for l, (W, b) in enumerate(zip(weights, biases, strict=True)):
         W = _matrix(func, f"weights[{l}]", W, ndim=2)
         n_in = onp.shape(X)[1] if l == 0 else onp.shape(Ws[-1])[0]
         if onp.shape(W)[1] != n_in:
-            raise ValueError(f"{func}: weights[{l}] must have {n_in} columns to chain with "
-                             f"{'X' if l == 0 else f'weights[{l - 1}]'}, got shape "
-                             f"{onp.shape(W)}")
+            raise ValueError(
+                f"{func}: weights[{l}] must have {n_in} columns to chain with "
+                f"{'X' if l == 0 else f'weights[{l - 1}]'}, got shape "
+                f"{onp.shape(W)}"
+            )
         b = _matrix(func, f"biases[{l}]", b, ndim=1, shape=(onp.shape(W)[0],))
         Ws.append(W)
         bs.append(b)
@@ -267,14 +284,16 @@ def _activation(func: str, activation: Any) -> Activation:
     except (TypeError, ValueError) as err:
         raise type(err)(f"{func}: {err}") from None
     if not act.elementwise:
-        raise ValueError(f"{func}: activation must be element-wise (with a derivative), got "
-                         f"{act.name}")
+        raise ValueError(
+            f"{func}: activation must be element-wise (with a derivative), got {act.name}"
+        )
     return act
 
 
 # --------------------------------------------------------------------------------------------
 # the model
 # --------------------------------------------------------------------------------------------
+
 
 class LossTerms(NamedTuple):
     """The pieces of the JENN loss (normalised units), each already divided by ``2N``.
@@ -320,10 +339,12 @@ def _scales(func: str, X: onp.ndarray, Y: onp.ndarray, normalize: bool) -> _Scal
         bad = ~(onp.isfinite(mean) & onp.isfinite(std))
         if bad.any():
             j = int(onp.flatnonzero(bad)[0])
-            raise ValueError(f"{func}: {name} is too large to normalise: the mean or standard "
-                             f"deviation of its column {j} overflows to inf (|{name}| up to "
-                             f"{onp.abs(data).max():.3g}); rescale {name} before fitting")
-        stats.append((mean, onp.where(std > 0, std, 1.0)))   # a constant column: centred only
+            raise ValueError(
+                f"{func}: {name} is too large to normalise: the mean or standard "
+                f"deviation of its column {j} overflows to inf (|{name}| up to "
+                f"{onp.abs(data).max():.3g}); rescale {name} before fitting"
+            )
+        stats.append((mean, onp.where(std > 0, std, 1.0)))  # a constant column: centred only
     (mx, sx), (my, sy) = stats
     return _Scaling(mx, sx, my, sy)
 
@@ -430,10 +451,18 @@ class JENN:
     (50, 1, 1)
     """
 
-    def __init__(self, hidden: Sequence[int] | int = (64,), activation: str | Activation = "tanh",
-                 beta: float = 1.0, gamma: float = 1.0, lambda_: float = 0.03,
-                 rng: onp.random.Generator | int | None = None, *,
-                 init: str = "kaiming_normal", normalize: bool = True) -> None:
+    def __init__(
+        self,
+        hidden: Sequence[int] | int = (64,),
+        activation: str | Activation = "tanh",
+        beta: float = 1.0,
+        gamma: float = 1.0,
+        lambda_: float = 0.03,
+        rng: onp.random.Generator | int | None = None,
+        *,
+        init: str = "kaiming_normal",
+        normalize: bool = True,
+    ) -> None:
         func = "JENN"
         self.hidden = _hidden(func, hidden)
         self.activation = _activation(func, activation)
@@ -441,22 +470,27 @@ class JENN:
         self.gamma = _nonneg(func, "gamma", gamma)
         self.lambda_ = _nonneg(func, "lambda_", lambda_)
         if self.beta == 0 and self.gamma == 0:
-            raise ValueError(f"{func}: beta and gamma are both 0, so the loss ignores the data; "
-                             "make at least one of them > 0")
+            raise ValueError(
+                f"{func}: beta and gamma are both 0, so the loss ignores the data; "
+                "make at least one of them > 0"
+            )
         if not isinstance(init, str) or init not in INITIALIZERS:
-            raise ValueError(f"{func}: init must be one of {sorted(INITIALIZERS)}, got "
-                             f"{describe(init)}")
+            raise ValueError(
+                f"{func}: init must be one of {sorted(INITIALIZERS)}, got {describe(init)}"
+            )
         self.init = init
         if not isinstance(normalize, bool):
             raise TypeError(f"{func}: normalize must be True or False, got {describe(normalize)}")
         self.normalize = normalize
-        as_rng(func, rng)                      # refuse a bad rng now, not at fit time
+        as_rng(func, rng)  # refuse a bad rng now, not at fit time
         self.rng = rng
         self._fitted = False
 
     def __repr__(self) -> str:
-        return (f"JENN(hidden={self.hidden}, activation={self.activation.name!r}, "
-                f"beta={self.beta:g}, gamma={self.gamma:g}, lambda_={self.lambda_:g})")
+        return (
+            f"JENN(hidden={self.hidden}, activation={self.activation.name!r}, "
+            f"beta={self.beta:g}, gamma={self.gamma:g}, lambda_={self.lambda_:g})"
+        )
 
     # ---- parameters ----------------------------------------------------------------------
 
@@ -466,14 +500,16 @@ class JENN:
     def _shapes(self) -> list[tuple[int, ...]]:
         """Shapes of the parameter list ``[W_1, ..., W_L, b_1, ..., b_L]``."""
         sizes = self._sizes()
-        return ([(o, i) for i, o in zip(sizes[:-1], sizes[1:])] + [(o,) for o in sizes[1:]])
+        return [(o, i) for i, o in zip(sizes[:-1], sizes[1:], strict=True)] + [
+            (o,) for o in sizes[1:]
+        ]
 
     def _unflatten(self, p: onp.ndarray) -> list[onp.ndarray]:
         """The flat vector ``p`` as the list ``[W_1, ..., W_L, b_1, ..., b_L]`` (views)."""
         out, start = [], 0
         for shape in self._shapes():
             size = math.prod(shape)
-            out.append(p[start:start + size].reshape(shape))
+            out.append(p[start : start + size].reshape(shape))
             start += size
         return out
 
@@ -481,7 +517,7 @@ class JENN:
         gen = as_rng("JENN.fit", self.rng)
         sizes = self._sizes()
         init = INITIALIZERS[self.init]
-        Ws = [init(n_in, n_out, gen) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        Ws = [init(n_in, n_out, gen) for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
         return onp.concatenate([W.ravel() for W in Ws] + [onp.zeros(n) for n in sizes[1:]])
 
     @property
@@ -501,8 +537,7 @@ class JENN:
 
     # ---- the loss --------------------------------------------------------------------------
 
-    def _terms(self, params: Sequence[Any], Xn: Any, Yn: Any, Tn: Any
-               ) -> tuple[Any, Any, Any]:
+    def _terms(self, params: Sequence[Any], Xn: Any, Yn: Any, Tn: Any) -> tuple[Any, Any, Any]:
         """``(values, partials, regularisation)`` for the parameter list ``params``;
         ``Tn`` is ``None`` or the normalised partials as tangent batches ``(n, N, m)``."""
         L = len(params) // 2
@@ -512,12 +547,12 @@ class JENN:
         two_n = 2.0 * np.shape(Xn)[0]
         values = self.beta * np.sum((Yhat - Yn) ** 2) / two_n if self.beta > 0 else 0.0
         partials = self.gamma * np.sum((That - Tn) ** 2) / two_n if use_partials else 0.0
-        reg = (self.lambda_ * sum(np.sum(W * W) for W in Ws) / two_n
-               if self.lambda_ > 0 else 0.0)
+        reg = self.lambda_ * sum(np.sum(W * W) for W in Ws) / two_n if self.lambda_ > 0 else 0.0
         return values, partials, reg
 
-    def _normalised(self, X: onp.ndarray, Y: onp.ndarray, dYdX: onp.ndarray | None
-                    ) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray | None]:
+    def _normalised(
+        self, X: onp.ndarray, Y: onp.ndarray, dYdX: onp.ndarray | None
+    ) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray | None]:
         """``X_n``, ``Y_n`` and the partials ``dy_n/dx_n`` as tangent batches ``(n, N, m)``."""
         s = self._scaling
         Xn = (X - s.x_mean) / s.x_scale
@@ -557,8 +592,9 @@ class JENN:
     # ---- fitting ---------------------------------------------------------------------------
 
     @staticmethod
-    def _data(func: str, X: Any, Y: Any, dYdX: Any, n: int | None = None,
-              m: int | None = None) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray | None]:
+    def _data(
+        func: str, X: Any, Y: Any, dYdX: Any, n: int | None = None, m: int | None = None
+    ) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray | None]:
         X = _matrix(func, "X", X, ndim=2, shape=(None, n))
         N, n = X.shape
         Y = _matrix(func, "Y", Y, ndim=2, shape=(N, m))
@@ -567,8 +603,17 @@ class JENN:
             dYdX = _matrix(func, "dYdX", dYdX, ndim=3, shape=(N, m, n))
         return X, Y, dYdX
 
-    def fit(self, X: Any, Y: Any, dYdX: Any = None, *, method: str = "lbfgs",
-            max_iter: int = 1000, tol: float = 1e-10, lr: float = 0.01) -> "JENN":
+    def fit(
+        self,
+        X: Any,
+        Y: Any,
+        dYdX: Any = None,
+        *,
+        method: str = "lbfgs",
+        max_iter: int = 1000,
+        tol: float = 1e-10,
+        lr: float = 0.01,
+    ) -> JENN:
         """Train the network on values ``Y`` and (if given) partials ``dYdX``; returns ``self``.
 
         Minimises ``L = 1/(2N) [beta sum |y_hat - y|^2 + gamma sum |dy_hat/dx - dy/dx|_F^2
@@ -623,17 +668,19 @@ class JENN:
         if self.gamma == 0 or dYdX is None:
             if self.beta == 0:
                 raise ValueError(f"{func}: beta = 0 needs partials to fit, but dYdX is None")
-        self._fitted = False                    # a fit that fails below leaves no stale model
+        self._fitted = False  # a fit that fails below leaves no stale model
         self.n_inputs_, self.n_outputs_ = X.shape[1], Y.shape[1]
         self._scaling = _scales(func, X, Y, self.normalize)
         with onp.errstate(over="ignore", invalid="ignore"):
             Xn, Yn, Tn = self._normalised(X, Y, dYdX)
         for name, arr in (("X", Xn), ("Y", Yn), ("dYdX", Tn)):
             if arr is not None and not onp.all(onp.isfinite(arr)):
-                raise ValueError(f"{func}: {name} overflows to inf once normalised (dYdX is "
-                                 "scaled by x_scale / y_scale); rescale the data before fitting")
+                raise ValueError(
+                    f"{func}: {name} overflows to inf once normalised (dYdX is "
+                    "scaled by x_scale / y_scale); rescale the data before fitting"
+                )
 
-        def objective(params: list) -> Any:          # params = [W_1, ..., W_L, b_1, ..., b_L]
+        def objective(params: list) -> Any:  # params = [W_1, ..., W_L, b_1, ..., b_L]
             values, partials, reg = self._terms(params, Xn, Yn, Tn)
             return values + partials + reg
 
@@ -654,14 +701,22 @@ class JENN:
                     cache.update(key=key, out=value_and_grad(p))
                 return cache["out"]
 
-            res = adam(lambda p: cached(p)[0], p0, lr=lr, steps=max_iter, tol=tol,
-                       grad=lambda p: cached(p)[1])
+            res = adam(
+                lambda p: cached(p)[0],
+                p0,
+                lr=lr,
+                steps=max_iter,
+                tol=tol,
+                grad=lambda p: cached(p)[1],
+            )
         else:
             res = _lbfgs(value_and_grad, p0, max_iter=max_iter, tol=tol)
         if not math.isfinite(res.fun):
-            raise ValueError(f"{func}: the loss is not finite after training (it overflows at "
-                             "every step); the data are too large for this network: rescale "
-                             "them or use normalize=True")
+            raise ValueError(
+                f"{func}: the loss is not finite after training (it overflows at "
+                "every step); the data are too large for this network: rescale "
+                "them or use normalize=True"
+            )
         self.result_ = res
         self.history_ = res.history
         params = [onp.array(a) for a in self._unflatten(res.x)]
@@ -669,7 +724,11 @@ class JENN:
         self.weights_, self.biases_ = tuple(params[:L]), tuple(params[L:])
         s = self._scaling
         self.x_mean_, self.x_scale_, self.y_mean_, self.y_scale_ = (
-            s.x_mean, s.x_scale, s.y_mean, s.y_scale)
+            s.x_mean,
+            s.x_scale,
+            s.y_mean,
+            s.y_scale,
+        )
         self._fitted = True
         return self
 
@@ -679,8 +738,9 @@ class JENN:
         # ValueError, like scikit-learn's NotFittedError (a ValueError too): the model is an
         # argument in the wrong state for this call, and the caller can fix it by calling fit.
         if not getattr(self, "_fitted", False):
-            raise ValueError(f"{func}: this JENN is not fitted yet; call fit(X, Y, dYdX) "
-                             "before predicting")
+            raise ValueError(
+                f"{func}: this JENN is not fitted yet; call fit(X, Y, dYdX) before predicting"
+            )
 
     def _inputs(self, func: str, X: Any) -> Any:
         self._check_fitted(func)
@@ -704,8 +764,9 @@ class JENN:
         """
         X = self._inputs("JENN.predict", X)
         s = self._scaling
-        Y, _ = _propagate(self.weights_, self.biases_, self.activation,
-                          (X - s.x_mean) / s.x_scale, partials=False)
+        Y, _ = _propagate(
+            self.weights_, self.biases_, self.activation, (X - s.x_mean) / s.x_scale, partials=False
+        )
         return s.y_mean + s.y_scale * Y
 
     def predict_jacobian(self, X: Any) -> Any:
@@ -729,16 +790,18 @@ class JENN:
         """
         X = self._inputs("JENN.predict_jacobian", X)
         s = self._scaling
-        _, T = _propagate(self.weights_, self.biases_, self.activation,
-                          (X - s.x_mean) / s.x_scale, partials=True)
+        _, T = _propagate(
+            self.weights_, self.biases_, self.activation, (X - s.x_mean) / s.x_scale, partials=True
+        )
         return _to_jacobians(T) * s.y_scale[None, :, None] / s.x_scale[None, None, :]
 
 
 _MAXCOR = 50
 
 
-def _lbfgs(value_and_grad: Callable, p0: onp.ndarray, *, max_iter: int,
-           tol: float) -> OptimizeResult:
+def _lbfgs(
+    value_and_grad: Callable, p0: onp.ndarray, *, max_iter: int, tol: float
+) -> OptimizeResult:
     """scipy's L-BFGS-B on ``value_and_grad(p) -> (L, grad L)``; a jaccourse OptimizeResult."""
     from scipy.optimize import minimize
 
@@ -749,7 +812,7 @@ def _lbfgs(value_and_grad: Callable, p0: onp.ndarray, *, max_iter: int,
         counts[0] += 1
         f, g = value_and_grad(p)
         if not (math.isfinite(f) and onp.all(onp.isfinite(g))):
-            f, g = math.inf, onp.zeros_like(p)      # L-BFGS-B backtracks from a non-finite value
+            f, g = math.inf, onp.zeros_like(p)  # L-BFGS-B backtracks from a non-finite value
         last.update(p=p.copy(), f=f, g=g)
         return f, g
 
@@ -763,17 +826,31 @@ def _lbfgs(value_and_grad: Callable, p0: onp.ndarray, *, max_iter: int,
         same = "p" in last and onp.array_equal(last["p"], x)
         gs.append(float(onp.linalg.norm(last["g"])) if same else math.nan)
 
-    res = minimize(fun, p0, jac=True, method="L-BFGS-B", callback=callback,
-                   options={"maxiter": max_iter, "gtol": tol, "ftol": tol, "maxcor": _MAXCOR})
-    return OptimizeResult(x=onp.asarray(res.x), fun=float(res.fun), cost=float(res.fun),
-                          nit=int(res.nit), nfev=counts[0], njev=counts[0],
-                          success=bool(res.success), message=str(res.message),
-                          history=History(onp.array(xs), onp.array(fs), onp.array(gs)))
+    res = minimize(
+        fun,
+        p0,
+        jac=True,
+        method="L-BFGS-B",
+        callback=callback,
+        options={"maxiter": max_iter, "gtol": tol, "ftol": tol, "maxcor": _MAXCOR},
+    )
+    return OptimizeResult(
+        x=onp.asarray(res.x),
+        fun=float(res.fun),
+        cost=float(res.fun),
+        nit=int(res.nit),
+        nfev=counts[0],
+        njev=counts[0],
+        success=bool(res.success),
+        message=str(res.message),
+        history=History(onp.array(xs), onp.array(fs), onp.array(gs)),
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # scores
 # --------------------------------------------------------------------------------------------
+
 
 def r2_score(y_true: Any, y_pred: Any, *, per_output: bool = False) -> float | onp.ndarray:
     """The coefficient of determination ``R^2 = 1 - SS_res / SS_tot``, per output or averaged.
@@ -811,16 +888,21 @@ def r2_score(y_true: Any, y_pred: Any, *, per_output: bool = False) -> float | o
     yt = onp.asarray(_arr(func, "y_true", y_true))
     yp = onp.asarray(_arr(func, "y_pred", y_pred))
     if yt.shape != yp.shape:
-        raise ValueError(f"{func}: y_true and y_pred must have the same shape, got {yt.shape} "
-                         f"and {yp.shape}")
+        raise ValueError(
+            f"{func}: y_true and y_pred must have the same shape, got {yt.shape} and {yp.shape}"
+        )
     if yt.ndim == 0 or yt.shape[0] < 2:
-        raise ValueError(f"{func}: y_true needs at least two samples along axis 0, got shape "
-                         f"{yt.shape}")
+        raise ValueError(
+            f"{func}: y_true needs at least two samples along axis 0, got shape {yt.shape}"
+        )
     ss_res = ((yt - yp) ** 2).sum(axis=0)
     ss_tot = ((yt - yt.mean(axis=0)) ** 2).sum(axis=0)
     with onp.errstate(divide="ignore", invalid="ignore"):
-        r2 = onp.where(ss_tot > 0, 1.0 - ss_res / onp.where(ss_tot > 0, ss_tot, 1.0),
-                       onp.where(ss_res == 0, 1.0, 0.0))
+        r2 = onp.where(
+            ss_tot > 0,
+            1.0 - ss_res / onp.where(ss_tot > 0, ss_tot, 1.0),
+            onp.where(ss_res == 0, 1.0, 0.0),
+        )
     if per_output:
         return r2
     return float(r2.mean())
@@ -830,8 +912,9 @@ def _arr(func: str, name: str, value: Any) -> onp.ndarray:
     try:
         arr = onp.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"{func}: {name} must be an array of numbers, got "
-                        f"{describe(value)}") from None
+        raise TypeError(
+            f"{func}: {name} must be an array of numbers, got {describe(value)}"
+        ) from None
     if not onp.all(onp.isfinite(arr)):
         raise ValueError(f"{func}: {name} must be finite, got NaN or inf")
     return arr
@@ -840,6 +923,7 @@ def _arr(func: str, name: str, value: Any) -> onp.ndarray:
 # --------------------------------------------------------------------------------------------
 # data with exact partials
 # --------------------------------------------------------------------------------------------
+
 
 def _bounds(func: str, bounds: Any) -> tuple[float, float]:
     if not isinstance(bounds, (list, tuple)) or len(bounds) != 2:
@@ -878,8 +962,9 @@ def sinusoid(x: Any) -> tuple[onp.ndarray, onp.ndarray]:
     return y, dy[:, :, None]
 
 
-def sinusoid_grid(k: int, bounds: tuple[float, float] = SINUSOID_BOUNDS
-                  ) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray]:
+def sinusoid_grid(
+    k: int, bounds: tuple[float, float] = SINUSOID_BOUNDS
+) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray]:
     """``k`` equally spaced samples of ``x sin x`` on ``bounds`` (ends included), with slopes.
 
     Returns ``X (k, 1)``, ``Y (k, 1)``, ``dYdX (k, 1, 1)``. ``sinusoid_grid(4)`` is the
@@ -922,13 +1007,14 @@ def rastrigin(X: Any) -> tuple[onp.ndarray, onp.ndarray]:
     func = "rastrigin"
     X = _matrix(func, "X", X, ndim=2)
     n = X.shape[1]
-    Y = 10.0 * n + onp.sum(X ** 2 - 10.0 * onp.cos(2 * onp.pi * X), axis=1, keepdims=True)
+    Y = 10.0 * n + onp.sum(X**2 - 10.0 * onp.cos(2 * onp.pi * X), axis=1, keepdims=True)
     dYdX = (2.0 * X + 20.0 * onp.pi * onp.sin(2 * onp.pi * X))[:, None, :]
     return Y, dYdX
 
 
-def rastrigin_grid(k: int, bounds: tuple[float, float] = RASTRIGIN_BOUNDS
-                   ) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray]:
+def rastrigin_grid(
+    k: int, bounds: tuple[float, float] = RASTRIGIN_BOUNDS
+) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray]:
     """A ``k x k`` full-factorial grid over ``bounds^2`` with 2-D Rastrigin values and partials.
 
     Returns ``X (k^2, 2)``, ``Y (k^2, 1)``, ``dYdX (k^2, 1, 2)``. The default domain

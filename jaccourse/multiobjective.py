@@ -42,9 +42,10 @@ See the chapters ``multi-objective`` and ``jacobian-descent``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import autograd.numpy as np
 import numpy as onp
@@ -52,9 +53,19 @@ from autograd.tracer import getval
 from scipy.linalg.lapack import dpstrf
 from scipy.optimize import lsq_linear, nnls
 
-from jaccourse._validation import (as_array, as_positive_int, as_real, as_rng, as_vector,
-                                   check_callable, check_rng, describe, function_named, read_only)
 from jaccourse._autodiff import jacobian_core
+from jaccourse._validation import (
+    as_array,
+    as_positive_int,
+    as_real,
+    as_rng,
+    as_vector,
+    check_callable,
+    check_rng,
+    describe,
+    function_named,
+    read_only,
+)
 from jaccourse.optim import History, OptimizeResult
 
 __all__ = [
@@ -83,6 +94,7 @@ __all__ = [
 # argument checks
 # --------------------------------------------------------------------------------------------
 
+
 def _as_objective_jacobian(func: str, J: Any, name: str = "J") -> onp.ndarray:
     """``J`` as a finite float array of shape ``(m, n)`` with ``m, n >= 1``, or raise."""
     if callable(J) and not isinstance(J, onp.ndarray):
@@ -93,16 +105,22 @@ def _as_objective_jacobian(func: str, J: Any, name: str = "J") -> onp.ndarray:
 
     def check_shape(shape: tuple) -> None:
         if len(shape) != 2:
-            hint = " (one gradient g: pass it as a 1 x n matrix, g[None, :])" if len(shape) == 1 else ""
+            hint = (
+                " (one gradient g: pass it as a 1 x n matrix, g[None, :])"
+                if len(shape) == 1
+                else ""
+            )
             raise ValueError(
                 f"{func}: {name} must be a 2-D array of shape (m, n), got shape {shape}{hint}"
             )
         if shape[0] == 0:
-            raise ValueError(f"{func}: {name} must have at least one row (objective), got "
-                             f"shape {shape}")
+            raise ValueError(
+                f"{func}: {name} must have at least one row (objective), got shape {shape}"
+            )
         if shape[1] == 0:
-            raise ValueError(f"{func}: {name} must have at least one column (parameter), got "
-                             f"shape {shape}")
+            raise ValueError(
+                f"{func}: {name} must have at least one column (parameter), got shape {shape}"
+            )
 
     return as_array(func, name, J, what="an (m, n) array of numbers", check_shape=check_shape)
 
@@ -111,20 +129,22 @@ def _as_points(func: str, values: Any) -> onp.ndarray:
     """``values`` as a finite float array of shape ``(k, m)``, ``k >= 0``, ``m >= 1``."""
     arr = as_array(func, "values", values)
     if arr.ndim != 2:
-        hint = (" (k points of one objective: pass values[:, None])" if arr.ndim == 1 else "")
+        hint = " (k points of one objective: pass values[:, None])" if arr.ndim == 1 else ""
         raise ValueError(
             f"{func}: values must be a 2-D array of shape (k, m), one row of m objective values "
             f"per point, got shape {arr.shape}{hint}"
         )
     if arr.shape[1] == 0:
-        raise ValueError(f"{func}: values must have at least one column (objective), got shape "
-                         f"{arr.shape}")
+        raise ValueError(
+            f"{func}: values must have at least one column (objective), got shape {arr.shape}"
+        )
     return arr
 
 
 # --------------------------------------------------------------------------------------------
 # the Jacobian of a vector of objectives
 # --------------------------------------------------------------------------------------------
+
 
 def objective_jacobian(F: Callable, x: Any) -> onp.ndarray:
     """The ``(m, n)`` Jacobian of a vector of objectives ``F = (f_1, ..., f_m): R^n -> R^m``.
@@ -178,6 +198,7 @@ def objective_jacobian(F: Callable, x: Any) -> onp.ndarray:
 # --------------------------------------------------------------------------------------------
 # conflicts between gradients
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class GradientConflicts:
@@ -286,8 +307,8 @@ def gradient_conflicts(J: Any) -> GradientConflicts:
     U = onp.ldexp(J, -e[:, None])
     raw = U @ U.T
     upper = onp.triu(raw, 1)
-    gram = upper + upper.T + onp.diag(onp.diag(raw))      # exactly symmetric
-    lengths = onp.sqrt(onp.diag(gram))                    # |row i| / 2^e_i, in [0.5, sqrt(n))
+    gram = upper + upper.T + onp.diag(onp.diag(raw))  # exactly symmetric
+    lengths = onp.sqrt(onp.diag(gram))  # |row i| / 2^e_i, in [0.5, sqrt(n))
     safe = onp.where(zero, 1.0, lengths)
     cosines = onp.clip(gram / onp.outer(safe, safe), -1.0, 1.0)
     onp.fill_diagonal(cosines, onp.where(zero, 0.0, 1.0))
@@ -299,8 +320,7 @@ def gradient_conflicts(J: Any) -> GradientConflicts:
             f"{func}: J is too large: an inner product g_i . g_j overflows (entries up to "
             f"{onp.max(onp.abs(J)):.3g})"
         )
-    pairs = tuple((int(i), int(j)) for i in range(m) for j in range(i + 1, m)
-                  if gram[i, j] < 0.0)
+    pairs = tuple((int(i), int(j)) for i in range(m) for j in range(i + 1, m) if gram[i, j] < 0.0)
     return GradientConflicts(
         inner_products=read_only(inner, None),
         cosines=read_only(cosines, None),
@@ -313,6 +333,7 @@ def gradient_conflicts(J: Any) -> GradientConflicts:
 # --------------------------------------------------------------------------------------------
 # scalarisation
 # --------------------------------------------------------------------------------------------
+
 
 def weighted_sum(F: Callable, weights: Any) -> Callable[[Any], Any]:
     """The weighted-sum scalarisation ``x -> w . F(x) = sum_i w_i f_i(x)`` of ``F: R^n -> R^m``.
@@ -388,6 +409,7 @@ def weighted_sum(F: Callable, weights: Any) -> Callable[[Any], Any]:
 # Pareto dominance (minimisation)
 # --------------------------------------------------------------------------------------------
 
+
 def dominates(p: Any, q: Any) -> bool:
     """Whether the objective vector ``p`` Pareto-dominates ``q`` (minimisation).
 
@@ -420,8 +442,10 @@ def dominates(p: Any, q: Any) -> bool:
     p = as_vector(func, "p", p)
     q = as_vector(func, "q", q)
     if p.shape != q.shape:
-        raise ValueError(f"{func}: p and q must have the same shape (one value per objective), "
-                         f"got p of shape {p.shape} and q of shape {q.shape}")
+        raise ValueError(
+            f"{func}: p and q must have the same shape (one value per objective), "
+            f"got p of shape {p.shape} and q of shape {q.shape}"
+        )
     return bool(onp.all(p <= q) and onp.any(p < q))
 
 
@@ -515,8 +539,8 @@ def non_dominated(values: Any) -> onp.ndarray:
 # dual cone {d : J d >= 0} only depends on the directions of the rows, and each projection
 # problem is solved at unit scale and scaled back.
 
-_TINY_GRAM = 1e-200   # a squared row norm below this may have lost digits to underflow
-_KKT_RTOL = 1e-9      # a non-negative least-squares solution is re-solved beyond this
+_TINY_GRAM = 1e-200  # a squared row norm below this may have lost digits to underflow
+_KKT_RTOL = 1e-9  # a non-negative least-squares solution is re-solved beyond this
 _TINY = float(onp.finfo(float).tiny)
 
 
@@ -548,14 +572,16 @@ class _UnitGram:
             e = onp.where(zero, 0, e)
             U = onp.ldexp(J, -e[:, None])
             Gu = U @ U.T
-            su = onp.sqrt(onp.diagonal(Gu))          # in [0.5, sqrt(n)) on non-zero rows
+            su = onp.sqrt(onp.diagonal(Gu))  # in [0.5, sqrt(n)) on non-zero rows
             safe = onp.where(zero, 1.0, su)
             C = Gu / onp.outer(safe, safe)
             with onp.errstate(over="ignore", under="ignore"):
                 s = onp.where(zero, 0.0, onp.ldexp(su, e))
             if not onp.all(onp.isfinite(s)):
-                raise _TooLarge(f"{func}: J is too large: the norm of a row overflows (entries "
-                                f"up to {onp.max(onp.abs(J)):.3g})")
+                raise _TooLarge(
+                    f"{func}: J is too large: the norm of a row overflows (entries "
+                    f"up to {onp.max(onp.abs(J)):.3g})"
+                )
             self.norms, self._B, self._scale = s, U, safe
             self.nonzero = ~zero
         C = onp.clip(0.5 * (C + C.T), -1.0, 1.0)
@@ -591,7 +617,7 @@ def _psd_factor(C: onp.ndarray) -> onp.ndarray:
     rounding-sized difference it would amplify."""
     m = C.shape[0]
     U, piv, rank, info = dpstrf(C, lower=0)
-    if info < 0:                              # pragma: no cover - LAPACK argument error
+    if info < 0:  # pragma: no cover - LAPACK argument error
         raise RuntimeError(f"dpstrf failed with info = {info}")
     r = max(int(rank), 1)
     R = onp.zeros((r, m))
@@ -621,8 +647,12 @@ class _NonNegLeastSquares:
         grad = A.T @ (A @ x - b)
         nb = max(float(onp.sqrt(b @ b)), _TINY)
         scale = max(self.col * nb, _TINY)
-        return max(float(-grad.min()) / scale, float(-x.min()) * self.col / nb,
-                   float(onp.abs(x * grad).max()) / (nb * nb), 0.0)
+        return max(
+            float(-grad.min()) / scale,
+            float(-x.min()) * self.col / nb,
+            float(onp.abs(x * grad).max()) / (nb * nb),
+            0.0,
+        )
 
     def solve(self, b: onp.ndarray) -> onp.ndarray:
         A = self.A
@@ -630,10 +660,9 @@ class _NonNegLeastSquares:
         if x is not None and self.violation(b, x) <= _KKT_RTOL:
             return x
         k = A.shape[1]
-        ridge = onp.sqrt(1e-12 * max(self.col ** 2, _TINY)) * onp.eye(k)
+        ridge = onp.sqrt(1e-12 * max(self.col**2, _TINY)) * onp.eye(k)
         y = _lawson_hanson(onp.vstack([A, ridge]), onp.concatenate([b, onp.zeros(k)]))
-        z = onp.maximum(lsq_linear(A, b, bounds=(0.0, onp.inf), method="bvls", tol=1e-14).x,
-                        0.0)
+        z = onp.maximum(lsq_linear(A, b, bounds=(0.0, onp.inf), method="bvls", tol=1e-14).x, 0.0)
         candidates = [c for c in (x, y, z) if c is not None]
         return min(candidates, key=lambda c: self.violation(b, c))
 
@@ -641,12 +670,11 @@ class _NonNegLeastSquares:
 def _lawson_hanson(A: onp.ndarray, b: onp.ndarray) -> onp.ndarray | None:
     try:
         return nnls(A, b)[0]
-    except RuntimeError:                      # iteration limit
+    except RuntimeError:  # iteration limit
         return None
 
 
-def _cone_multipliers(C: onp.ndarray, solver: _NonNegLeastSquares,
-                      t: onp.ndarray) -> onp.ndarray:
+def _cone_multipliers(C: onp.ndarray, solver: _NonNegLeastSquares, t: onp.ndarray) -> onp.ndarray:
     """``mu >= 0`` with ``Jn^T (t + mu)`` the projection of ``Jn^T t`` onto ``{d : Jn d >= 0}``.
 
     The dual of ``min |d - Jn^T t|^2 s.t. Jn d >= 0`` is
@@ -666,6 +694,7 @@ def _nonzero_block(ug: _UnitGram) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray
 # --------------------------------------------------------------------------------------------
 # the aggregators
 # --------------------------------------------------------------------------------------------
+
 
 def mean_aggregator(J: Any) -> onp.ndarray:
     """The mean of the rows of ``J``: ``A(J) = J^T 1 / m = (g_1 + ... + g_m) / m``.
@@ -864,13 +893,13 @@ def pcgrad(J: Any, rng: onp.random.Generator | int | None = None) -> onp.ndarray
         if s[i] == 0.0:
             continue
         beta = onp.zeros(m)
-        beta[i] = 1.0                  # g_i / |g_i|, scaled back by |g_i| at the end
+        beta[i] = 1.0  # g_i / |g_i|, scaled back by |g_i| at the end
         for j in order:
             if j == i:
                 continue
-            inner = float(beta @ C[j])     # (g . g_j) / (|g_i| |g_j|)
+            inner = float(beta @ C[j])  # (g . g_j) / (|g_i| |g_j|)
             if inner < 0.0:
-                beta[j] -= inner           # g <- g - (g . g_j / |g_j|^2) g_j
+                beta[j] -= inner  # g <- g - (g . g_j / |g_j|^2) g_j
         total += s[i] * beta
     return ug.combine(total)
 
@@ -918,7 +947,7 @@ def dualproj(J: Any) -> onp.ndarray:
     if idx.size == 0:
         return onp.zeros(n)
     top = s.max()
-    t = s / top                        # the mean is Jn^T (s / m) = (top / m) Jn^T t
+    t = s / top  # the mean is Jn^T (s / m) = (top / m) Jn^T t
     mu = _cone_multipliers(C, _NonNegLeastSquares(_psd_factor(C)), t)
     beta = onp.zeros(m)
     beta[idx] = (t + mu) * (top / m)
@@ -985,7 +1014,7 @@ def upgrad(J: Any) -> onp.ndarray:
     if idx.size == 0:
         return onp.zeros(n)
     k = idx.size
-    acc = s.copy()                     # sum_i s_i (e_i + mu_i), on the unit rows
+    acc = s.copy()  # sum_i s_i (e_i + mu_i), on the unit rows
     conflicted = onp.flatnonzero(onp.any(C < 0.0, axis=1))
     if conflicted.size:
         solver = _NonNegLeastSquares(_psd_factor(C))
@@ -998,8 +1027,9 @@ def upgrad(J: Any) -> onp.ndarray:
     return ug.combine(beta)
 
 
-def project_onto_dual_cone(J: Any, g: Any, *, return_multipliers: bool = False
-                           ) -> onp.ndarray | tuple[onp.ndarray, onp.ndarray]:
+def project_onto_dual_cone(
+    J: Any, g: Any, *, return_multipliers: bool = False
+) -> onp.ndarray | tuple[onp.ndarray, onp.ndarray]:
     """The projection of ``g`` onto the dual cone of the rows of ``J``: the closest direction
     that conflicts with no row.
 
@@ -1055,14 +1085,15 @@ def project_onto_dual_cone(J: Any, g: Any, *, return_multipliers: bool = False
     m, n = J.shape
     g = as_vector(func, "g", g, size=n)
     if not isinstance(return_multipliers, bool):
-        raise TypeError(f"{func}: return_multipliers must be True or False, got "
-                        f"{describe(return_multipliers)}")
+        raise TypeError(
+            f"{func}: return_multipliers must be True or False, got {describe(return_multipliers)}"
+        )
     ug = _UnitGram(func, J)
     idx, C, s = _nonzero_block(ug)
     lam = onp.zeros(m)
     d = g.copy()
     if idx.size:
-        c_hat = ug.unit_dot(g)                       # Jn g
+        c_hat = ug.unit_dot(g)  # Jn g
         if onp.any(c_hat < 0.0):
             # the dual min_{mu >= 0} 0.5 mu^T C mu + mu^T c_hat = 0.5 |R mu - b|^2 + const,
             # with R^T b = -c_hat (consistent: c_hat lies in the range of C = R^T R)
@@ -1077,14 +1108,16 @@ def project_onto_dual_cone(J: Any, g: Any, *, return_multipliers: bool = False
     return (d, lam) if return_multipliers else d
 
 
-AGGREGATORS: Mapping[str, Callable[..., onp.ndarray]] = MappingProxyType({
-    "mean": mean_aggregator,
-    "sum": sum_aggregator,
-    "mgda": mgda,
-    "pcgrad": pcgrad,
-    "dualproj": dualproj,
-    "upgrad": upgrad,
-})
+AGGREGATORS: Mapping[str, Callable[..., onp.ndarray]] = MappingProxyType(
+    {
+        "mean": mean_aggregator,
+        "sum": sum_aggregator,
+        "mgda": mgda,
+        "pcgrad": pcgrad,
+        "dualproj": dualproj,
+        "upgrad": upgrad,
+    }
+)
 """The aggregators by name, in a read-only mapping with the keys ``"mean"``, ``"sum"``,
 ``"mgda"``, ``"pcgrad"``, ``"dualproj"``, ``"upgrad"``. Each maps ``J (m, n)`` to a direction
 ``(n,)``.
@@ -1092,29 +1125,35 @@ AGGREGATORS: Mapping[str, Callable[..., onp.ndarray]] = MappingProxyType({
 :meta hide-value:"""
 
 
-def _resolve_aggregator(func: str, aggregator: Any,
-                        rng: Any) -> tuple[str, Callable[[onp.ndarray], Any]]:
+def _resolve_aggregator(
+    func: str, aggregator: Any, rng: Any
+) -> tuple[str, Callable[[onp.ndarray], Any]]:
     if not isinstance(aggregator, str):
         check_rng(func, rng)
     if isinstance(aggregator, str):
         key = aggregator.strip().lower()
         if key not in AGGREGATORS:
-            raise ValueError(f"{func}: unknown aggregator {aggregator!r}; choose one of "
-                             f"{sorted(AGGREGATORS)} or pass a callable J -> direction")
+            raise ValueError(
+                f"{func}: unknown aggregator {aggregator!r}; choose one of "
+                f"{sorted(AGGREGATORS)} or pass a callable J -> direction"
+            )
         if key == "pcgrad":
             gen = as_rng(func, rng)
             return key, lambda J: pcgrad(J, rng=gen)
-        check_rng(func, rng)   # unused by this aggregator, but a bad one is still refused
+        check_rng(func, rng)  # unused by this aggregator, but a bad one is still refused
         return key, AGGREGATORS[key]
     if callable(aggregator):
         check_callable(func, "aggregator", aggregator, nargs=1, call="aggregator(J)")
         return getattr(aggregator, "__name__", "aggregator"), aggregator
-    raise TypeError(f"{func}: aggregator must be a name in {sorted(AGGREGATORS)} or a callable "
-                    f"J -> direction, got {describe(aggregator)}")
+    raise TypeError(
+        f"{func}: aggregator must be a name in {sorted(AGGREGATORS)} or a callable "
+        f"J -> direction, got {describe(aggregator)}"
+    )
 
 
-def get_aggregator(aggregator: str | Callable, *,
-                   rng: onp.random.Generator | int | None = None) -> Callable[[Any], onp.ndarray]:
+def get_aggregator(
+    aggregator: str | Callable, *, rng: onp.random.Generator | int | None = None
+) -> Callable[[Any], onp.ndarray]:
     """The aggregator called ``aggregator`` in :data:`AGGREGATORS` (or the callable itself).
 
     Names are case-insensitive: ``"mean"``, ``"sum"``, ``"mgda"``, ``"pcgrad"``,
@@ -1157,6 +1196,7 @@ def get_aggregator(aggregator: str | Callable, *,
 # Jacobian Descent
 # --------------------------------------------------------------------------------------------
 
+
 class _Diverged(Exception):
     """F(x) or J(x) stopped being finite during a run (the run stops; it does not raise)."""
 
@@ -1165,19 +1205,29 @@ def _checked_values(func: str, raw: Any, m: int | None) -> onp.ndarray:
     try:
         values = onp.asarray(raw, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"{func}: F must return a 1-D array of numbers, got "
-                        f"{describe(raw)}") from None
+        raise TypeError(
+            f"{func}: F must return a 1-D array of numbers, got {describe(raw)}"
+        ) from None
     if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"{func}: F must return a non-empty 1-D array of shape (m,), got shape "
-                         f"{values.shape}")
+        raise ValueError(
+            f"{func}: F must return a non-empty 1-D array of shape (m,), got shape {values.shape}"
+        )
     if m is not None and values.shape != (m,):
         raise ValueError(f"{func}: F must keep returning shape ({m},), got {values.shape}")
     return values
 
 
-def jacobian_descent(F: Callable, x0: Any, aggregator: str | Callable, *, lr: float,
-                     steps: int, jac: Callable | None = None, tol: float = 0.0,
-                     rng: onp.random.Generator | int | None = None) -> OptimizeResult:
+def jacobian_descent(
+    F: Callable,
+    x0: Any,
+    aggregator: str | Callable,
+    *,
+    lr: float,
+    steps: int,
+    jac: Callable | None = None,
+    tol: float = 0.0,
+    rng: onp.random.Generator | int | None = None,
+) -> OptimizeResult:
     """Jacobian Descent: ``x_{k+1} = x_k - lr * A(J(x_k))`` for objectives ``F: R^n -> R^m``.
 
     The Jacobian ``J(x)`` (rows: the gradients of ``f_1, ..., f_m``) is reduced to one update
@@ -1266,7 +1316,7 @@ def jacobian_descent(F: Callable, x0: Any, aggregator: str | Callable, *, lr: fl
         try:
             finite = bool(onp.all(onp.isfinite(onp.asarray(getval(out), dtype=float))))
         except (TypeError, ValueError):
-            return out                  # let the Jacobian machinery explain the problem
+            return out  # let the Jacobian machinery explain the problem
         if not finite:
             raise _Diverged("F(x) has NaN or inf entries")
         return out
@@ -1286,8 +1336,9 @@ def jacobian_descent(F: Callable, x0: Any, aggregator: str | Callable, *, lr: fl
                 except (TypeError, ValueError):
                     raise TypeError(f"{func}: jac must return an (m, n) array of numbers") from None
             if J.shape != (values.size, n):
-                raise ValueError(f"{func}: jac must return shape ({values.size}, {n}), got "
-                                 f"{J.shape}")
+                raise ValueError(
+                    f"{func}: jac must return shape ({values.size}, {n}), got {J.shape}"
+                )
         m_box[0] = values.size
         if not onp.all(onp.isfinite(J)):
             raise _Diverged("the Jacobian has NaN or inf entries")
@@ -1299,8 +1350,9 @@ def jacobian_descent(F: Callable, x0: Any, aggregator: str | Callable, *, lr: fl
         except _TooLarge:
             raise _Diverged("the aggregated direction overflows") from None
         if d.shape != (n,):
-            raise ValueError(f"{func}: aggregator must return an array of shape ({n},), got "
-                             f"shape {d.shape}")
+            raise ValueError(
+                f"{func}: aggregator must return an array of shape ({n},), got shape {d.shape}"
+            )
         if not onp.all(onp.isfinite(d)):
             raise _Diverged("the aggregated direction has NaN or inf entries")
         return d
@@ -1309,8 +1361,9 @@ def jacobian_descent(F: Callable, x0: Any, aggregator: str | Callable, *, lr: fl
         values, J = evaluate(x)
         d = direction(J)
     except _Diverged as err:
-        raise ValueError(f"{func}: F, its Jacobian and the direction must be finite at x0, but "
-                         f"{err}") from None
+        raise ValueError(
+            f"{func}: F, its Jacobian and the direction must be finite at x0, but {err}"
+        ) from None
     nev = 1
     xs, fs, ds = [x.copy()], [values], [float(onp.linalg.norm(d))]
     nit, success, message = 0, True, f"took all {steps} steps"
@@ -1340,12 +1393,21 @@ def jacobian_descent(F: Callable, x0: Any, aggregator: str | Callable, *, lr: fl
         else:
             if tol > 0:
                 success = False
-                message = (f"the direction norm {ds[-1]:.3g} is still > tol = {tol:g} after "
-                           f"{steps} steps")
+                message = (
+                    f"the direction norm {ds[-1]:.3g} is still > tol = {tol:g} after {steps} steps"
+                )
     fun = fs[-1]
-    return OptimizeResult(x=x, fun=fun, cost=float(onp.mean(fun)), nit=nit, nfev=nev, njev=nev,
-                          success=success, message=message,
-                          history=History(onp.array(xs), onp.array(fs), onp.array(ds)))
+    return OptimizeResult(
+        x=x,
+        fun=fun,
+        cost=float(onp.mean(fun)),
+        nit=nit,
+        nfev=nev,
+        njev=nev,
+        success=success,
+        message=message,
+        history=History(onp.array(xs), onp.array(fs), onp.array(ds)),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1356,8 +1418,9 @@ def jacobian_descent(F: Callable, x0: Any, aggregator: str | Callable, *, lr: fl
 _MAX_TRIALS = 100_000
 
 
-def aggregator_properties(aggregator: str | Callable, *, trials: int = 100,
-                          rng: onp.random.Generator | int | None = None) -> dict[str, bool]:
+def aggregator_properties(
+    aggregator: str | Callable, *, trials: int = 100, rng: onp.random.Generator | int | None = None
+) -> dict[str, bool]:
     """Measure the three properties of Quinton & Rey (2024, section 2.2) on random matrices.
 
     * ``"non_conflicting"``: ``J A(J) >= 0`` (no objective increases to first order);
@@ -1409,8 +1472,10 @@ def aggregator_properties(aggregator: str | Callable, *, trials: int = 100,
         d = pcgrad(J, rng=seed) if key == "pcgrad" else agg(J)
         d = onp.asarray(d, dtype=float)
         if d.shape != (J.shape[1],):
-            raise ValueError(f"{func}: aggregator must return an array of shape "
-                             f"({J.shape[1]},), got shape {d.shape}")
+            raise ValueError(
+                f"{func}: aggregator must return an array of shape "
+                f"({J.shape[1]},), got shape {d.shape}"
+            )
         return d
 
     def matrix(m: int, n: int) -> onp.ndarray:
@@ -1420,7 +1485,7 @@ def aggregator_properties(aggregator: str | Callable, *, trials: int = 100,
     found = {"non_conflicting": True, "linear_under_scaling": True, "weighted": True}
     for _ in range(trials):
         m = int(gen.integers(2, 6))
-        seed = int(gen.integers(2 ** 31))
+        seed = int(gen.integers(2**31))
         # non-conflicting
         J = matrix(m, 2)
         d = call(J, seed)
@@ -1439,7 +1504,8 @@ def aggregator_properties(aggregator: str | Callable, *, trials: int = 100,
         # weighted
         d = call(J, seed)
         w = onp.linalg.lstsq(J.T, d, rcond=None)[0]
-        if onp.linalg.norm(J.T @ w - d) > rtol * max(float(onp.linalg.norm(d)),
-                                                      float(onp.abs(J).max())):
+        if onp.linalg.norm(J.T @ w - d) > rtol * max(
+            float(onp.linalg.norm(d)), float(onp.abs(J).max())
+        ):
             found["weighted"] = False
     return found

@@ -14,7 +14,8 @@ the weight gradient. Backpropagation never forms it: it pulls the row vector
 ``delta_L = dLoss / d x_L`` back through the layers, one vector-Jacobian product at a time,
 
     delta_l = J_l^T delta_{l+1} = W_l^T (sigma'(z_l) * delta_{l+1}),
-    grad_{W_l} Loss = (sigma'(z_l) * delta_{l+1}) x_l^T,     grad_{b_l} Loss = sigma'(z_l) * delta_{l+1},
+    grad_{W_l} Loss = (sigma'(z_l) * delta_{l+1}) x_l^T,
+    grad_{b_l} Loss = sigma'(z_l) * delta_{l+1},
 
 which costs a matrix-vector product per layer instead of a matrix-matrix one, and uses the
 element-wise product ``sigma'(z) * delta`` instead of ``diag(sigma'(z)) @ delta``.
@@ -44,17 +45,26 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, cast
 
 import autograd.numpy as np
 import numpy as onp
 from autograd.extend import defvjp, primitive
 from autograd.tracer import Box
 
-from jaccourse._validation import (as_array, as_positive_int, as_real, as_rng, check_callable,
-                                   check_entries, describe, read_only,
-                                   speaking_for)
+from jaccourse._validation import (
+    as_array,
+    as_positive_int,
+    as_real,
+    as_rng,
+    check_callable,
+    check_entries,
+    describe,
+    read_only,
+    speaking_for,
+)
 from jaccourse.optim import OptimizeResult, sgd
 
 __all__ = [
@@ -92,8 +102,16 @@ __all__ = [
 # the forward pass, written once (MLP, backpropagation and jaccourse.jenn use it)
 # --------------------------------------------------------------------------------------------
 
-def layer_pass(Ws: Sequence[Any], bs: Sequence[Any], hidden: Callable[[Any], Any],
-               output: Callable[[Any], Any], x: Any, *, keep: bool = False) -> Any:
+
+def layer_pass(
+    Ws: Sequence[Any],
+    bs: Sequence[Any],
+    hidden: Callable[[Any], Any],
+    output: Callable[[Any], Any],
+    x: Any,
+    *,
+    keep: bool = False,
+) -> Any:
     """The forward pass of a dense network: ``z_l = W_l x_l + b_l``, ``x_{l+1} = sigma(z_l)``.
 
     ``hidden`` is ``sigma`` for every layer but the last, ``output`` for the last one (both
@@ -116,7 +134,7 @@ def layer_pass(Ws: Sequence[Any], bs: Sequence[Any], hidden: Callable[[Any], Any
     a = x
     xs, zs = [x], []
     last = len(Ws) - 1
-    for l, (W, b) in enumerate(zip(Ws, bs)):
+    for l, (W, b) in enumerate(zip(Ws, bs, strict=True)):
         z = np.dot(a, np.transpose(W)) + b
         a = (output if l == last else hidden)(z)
         if keep:
@@ -129,6 +147,7 @@ def layer_pass(Ws: Sequence[Any], bs: Sequence[Any], hidden: Callable[[Any], Any
 # input checks (skipped for autograd's traced values, which must flow through untouched)
 # --------------------------------------------------------------------------------------------
 
+
 def _array(func: str, name: str, value: Any, *, min_ndim: int = 0) -> Any:
     """``value`` as a finite float array (autograd's traced values pass through unchecked)."""
     if isinstance(value, Box):
@@ -139,6 +158,7 @@ def _array(func: str, name: str, value: Any, *, min_ndim: int = 0) -> Any:
 # --------------------------------------------------------------------------------------------
 # activations: the raw functions (autograd.numpy, no checks)
 # --------------------------------------------------------------------------------------------
+
 
 def _abs(z: Any) -> Any:
     """``|z|`` whose autograd derivative at 0 is +1, matching the branches ``z >= 0`` below
@@ -196,19 +216,19 @@ def _softplus(z: Any) -> Any:
 
 
 def _softmax(z: Any) -> Any:
-    e = np.exp(z - np.max(z, axis=-1, keepdims=True))   # the largest entry becomes exp(0) = 1
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))  # the largest entry becomes exp(0) = 1
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
 def _softmax_jacobian(z: Any) -> Any:
     s = _softmax(z)
     eye = np.eye(np.shape(z)[-1])
-    return s[..., :, None] * eye - s[..., :, None] * s[..., None, :]   # diag(s) - s s^T
+    return s[..., :, None] * eye - s[..., :, None] * s[..., None, :]  # diag(s) - s s^T
 
 
 def _softmax_vjp(z: Any, u: Any) -> Any:
     s = _softmax(z)
-    return s * (u - np.sum(u * s, axis=-1, keepdims=True))   # u^T (diag(s) - s s^T)
+    return s * (u - np.sum(u * s, axis=-1, keepdims=True))  # u^T (diag(s) - s s^T)
 
 
 def _log_softmax(z: Any) -> Any:
@@ -218,16 +238,17 @@ def _log_softmax(z: Any) -> Any:
 
 def _log_softmax_jacobian(z: Any) -> Any:
     s = _softmax(z)
-    return np.eye(np.shape(z)[-1]) - s[..., None, :]   # I - 1 s^T
+    return np.eye(np.shape(z)[-1]) - s[..., None, :]  # I - 1 s^T
 
 
 def _log_softmax_vjp(z: Any, u: Any) -> Any:
-    return u - _softmax(z) * np.sum(u, axis=-1, keepdims=True)   # u^T (I - 1 s^T)
+    return u - _softmax(z) * np.sum(u, axis=-1, keepdims=True)  # u^T (I - 1 s^T)
 
 
 # --------------------------------------------------------------------------------------------
 # the Activation type
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class Activation:
@@ -280,8 +301,9 @@ class Activation:
     formula: str
     fn: Callable = field(repr=False)
     fn_derivative: Callable | None = field(default=None, repr=False)
-    fn_jacobian: Callable | None = field(default=None, repr=False)
-    fn_vjp: Callable | None = field(default=None, repr=False)
+    # None at construction means "derive from fn_derivative"; __post_init__ always fills them in
+    fn_jacobian: Callable = field(default=None, repr=False)  # type: ignore[assignment]
+    fn_vjp: Callable = field(default=None, repr=False)  # type: ignore[assignment]
     lipschitz: float | None = None
     doc: str = field(default="", repr=False)
 
@@ -292,19 +314,23 @@ class Activation:
         check_callable(func, "fn", self.fn, nargs=1, call="fn(z)")
         if self.lipschitz is not None:
             # a bound, so finite and >= 0 (None means unbounded): lipschitz_upper_bound uses it
-            object.__setattr__(self, "lipschitz",
-                               as_real(func, "lipschitz", self.lipschitz, nonnegative=True))
+            object.__setattr__(
+                self, "lipschitz", as_real(func, "lipschitz", self.lipschitz, nonnegative=True)
+            )
         if self.fn_derivative is not None:
-            check_callable(func, "fn_derivative", self.fn_derivative, nargs=1,
-                           call="fn_derivative(z)")
+            check_callable(
+                func, "fn_derivative", self.fn_derivative, nargs=1, call="fn_derivative(z)"
+            )
             d = self.fn_derivative
             if self.fn_jacobian is None:
                 object.__setattr__(self, "fn_jacobian", lambda z: _diagonal(d(z)))
             if self.fn_vjp is None:
                 object.__setattr__(self, "fn_vjp", lambda z, u: d(z) * u)
         elif self.fn_jacobian is None or self.fn_vjp is None:
-            raise TypeError(f"{func}: {self.name} needs fn_derivative (element-wise) or both "
-                            "fn_jacobian and fn_vjp (a vector activation)")
+            raise TypeError(
+                f"{func}: {self.name} needs fn_derivative (element-wise) or both "
+                "fn_jacobian and fn_vjp (a vector activation)"
+            )
         check_callable(func, "fn_jacobian", self.fn_jacobian, nargs=1, call="fn_jacobian(z)")
         check_callable(func, "fn_vjp", self.fn_vjp, nargs=2, call="fn_vjp(z, u)")
         if self.doc:
@@ -355,10 +381,13 @@ class Activation:
         array([0.25, 0.  ])
         """
         if not self.elementwise:
-            raise TypeError(f"{self.name}.derivative: {self.name} is not element-wise (each "
-                            f"output depends on every input), so it has no scalar derivative; "
-                            f"use {self.name}.jacobian(z) or {self.name}.vjp(z, u)")
-        return self.fn_derivative(_array(f"{self.name}.derivative", "z", z))
+            raise TypeError(
+                f"{self.name}.derivative: {self.name} is not element-wise (each "
+                f"output depends on every input), so it has no scalar derivative; "
+                f"use {self.name}.jacobian(z) or {self.name}.vjp(z, u)"
+            )
+        derivative = cast(Callable, self.fn_derivative)  # element-wise: it is set
+        return derivative(_array(f"{self.name}.derivative", "z", z))
 
     def jacobian(self, z: Any) -> onp.ndarray:
         """The Jacobian ``d sigma(z) / d z``: ``(n, n)`` for ``z`` of shape ``(n,)``,
@@ -389,8 +418,9 @@ class Activation:
         z = _array(func, "z", z, min_ndim=0 if self.elementwise else 1)
         u = _array(func, "u", u)
         if not isinstance(z, Box) and not isinstance(u, Box) and onp.shape(u) != onp.shape(z):
-            raise ValueError(f"{func}: u must have the shape of z, {onp.shape(z)}, "
-                             f"got shape {onp.shape(u)}")
+            raise ValueError(
+                f"{func}: u must have the shape of z, {onp.shape(z)}, got shape {onp.shape(u)}"
+            )
         return self.fn_vjp(z, u)
 
 
@@ -415,98 +445,185 @@ _EXAMPLE = """
 """
 
 
-def _doc(name: str, what: str, formula: str, jac: str, notes: str, value: str, second: str,
-         second_value: str, vjp: str) -> str:
+def _doc(
+    name: str,
+    what: str,
+    formula: str,
+    jac: str,
+    notes: str,
+    value: str,
+    second: str,
+    second_value: str,
+    vjp: str,
+) -> str:
     """The docstring of a built-in activation, with its doctest examples."""
     elementwise = second.startswith("derivative")
     derivative = f", ``{name}.derivative(z)`` (shape of ``z``)" if elementwise else ""
-    return (f"""The {what}, ``{formula}``.
+    return f"""The {what}, ``{formula}``.
 
-{textwrap.fill(f"Its Jacobian is {jac}. {notes}", width=92, initial_indent="    ",
-                subsequent_indent="    ", break_on_hyphens=False)}
+{
+        textwrap.fill(
+            f"Its Jacobian is {jac}. {notes}",
+            width=92,
+            initial_indent="    ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,
+        )
+    }
 
     Methods (see :class:`Activation`): ``{name}(z)`` or ``{name}.value(z)`` (shape of ``z``),
     ``{name}.jacobian(z)`` (``(n, n)``, or ``(N, n, n)`` for a batch), ``{name}.vjp(z, u)``
     (``u^T J(z)``, shape of ``z``){derivative}.
 
     See the chapters ``sigmoid`` and ``backpropagation``.
-""" + _EXAMPLE.format(name=name, value=value, second=second, second_value=second_value, vjp=vjp))
+""" + _EXAMPLE.format(name=name, value=value, second=second, second_value=second_value, vjp=vjp)
 
 
 identity = Activation(
-    "identity", "z", fn=_identity, fn_derivative=_identity_derivative, lipschitz=1.0,
-    doc=_doc("identity", "identity (a linear output layer, ``output='linear'``)", "a = z",
-             "the identity matrix ``I``", "It is the default output of :class:`MLP`.",
-             "array([-1.e+04, -1.e+00,  0.e+00,  2.e+00,  1.e+04])",
-             "derivative([3.0, -3.0])", "array([1., 1.])", "array([1., 1.])"))
+    "identity",
+    "z",
+    fn=_identity,
+    fn_derivative=_identity_derivative,
+    lipschitz=1.0,
+    doc=_doc(
+        "identity",
+        "identity (a linear output layer, ``output='linear'``)",
+        "a = z",
+        "the identity matrix ``I``",
+        "It is the default output of :class:`MLP`.",
+        "array([-1.e+04, -1.e+00,  0.e+00,  2.e+00,  1.e+04])",
+        "derivative([3.0, -3.0])",
+        "array([1., 1.])",
+        "array([1., 1.])",
+    ),
+)
 
 sigmoid = Activation(
-    "sigmoid", "1 / (1 + exp(-z))", fn=_sigmoid, fn_derivative=_sigmoid_derivative,
+    "sigmoid",
+    "1 / (1 + exp(-z))",
+    fn=_sigmoid,
+    fn_derivative=_sigmoid_derivative,
     lipschitz=0.25,
-    doc=_doc("sigmoid", "logistic sigmoid", "sigma(z) = 1 / (1 + exp(-z))",
-             "diagonal: ``diag(sigma(z) (1 - sigma(z)))`` (seed equation 54)",
-             "Computed from ``e = exp(-|z|) <= 1`` (``1 / (1 + e)`` for ``z >= 0``, "
-             "``e / (1 + e)`` otherwise), so ``z = +-1e4`` neither overflows nor loses "
-             "accuracy; the derivative is ``e / (1 + e)^2``, at most ``1/4`` (at ``z = 0``).",
-             "array([0.        , 0.26894142, 0.5       , 0.88079708, 1.        ])",
-             "derivative([0.0, 1e4])", "array([0.25, 0.  ])",
-             "array([0.25      , 0.19661193])"))
+    doc=_doc(
+        "sigmoid",
+        "logistic sigmoid",
+        "sigma(z) = 1 / (1 + exp(-z))",
+        "diagonal: ``diag(sigma(z) (1 - sigma(z)))`` (seed equation 54)",
+        "Computed from ``e = exp(-|z|) <= 1`` (``1 / (1 + e)`` for ``z >= 0``, "
+        "``e / (1 + e)`` otherwise), so ``z = +-1e4`` neither overflows nor loses "
+        "accuracy; the derivative is ``e / (1 + e)^2``, at most ``1/4`` (at ``z = 0``).",
+        "array([0.        , 0.26894142, 0.5       , 0.88079708, 1.        ])",
+        "derivative([0.0, 1e4])",
+        "array([0.25, 0.  ])",
+        "array([0.25      , 0.19661193])",
+    ),
+)
 
 tanh = Activation(
-    "tanh", "tanh(z)", fn=_tanh, fn_derivative=_tanh_derivative, lipschitz=1.0,
-    doc=_doc("tanh", "hyperbolic tangent", "tanh(z) = (e^z - e^-z) / (e^z + e^-z)",
-             "diagonal: ``diag(1 - tanh(z)^2)``",
-             "With ``e = exp(-2|z|) <= 1``: the value is ``sign(z) (1 - e) / (1 + e)`` (the "
-             "numerator via ``expm1``, accurate near 0) and the derivative ``4 e / (1 + e)^2`` "
-             "(no overflow of ``cosh``, no cancellation in ``1 - tanh^2``); it is at most 1.",
-             "array([-1.        , -0.76159416,  0.        ,  0.96402758,  1.        ])",
-             "derivative([0.0, 1e4])", "array([1., 0.])",
-             "array([1.        , 0.41997434])"))
+    "tanh",
+    "tanh(z)",
+    fn=_tanh,
+    fn_derivative=_tanh_derivative,
+    lipschitz=1.0,
+    doc=_doc(
+        "tanh",
+        "hyperbolic tangent",
+        "tanh(z) = (e^z - e^-z) / (e^z + e^-z)",
+        "diagonal: ``diag(1 - tanh(z)^2)``",
+        "With ``e = exp(-2|z|) <= 1``: the value is ``sign(z) (1 - e) / (1 + e)`` (the "
+        "numerator via ``expm1``, accurate near 0) and the derivative ``4 e / (1 + e)^2`` "
+        "(no overflow of ``cosh``, no cancellation in ``1 - tanh^2``); it is at most 1.",
+        "array([-1.        , -0.76159416,  0.        ,  0.96402758,  1.        ])",
+        "derivative([0.0, 1e4])",
+        "array([1., 0.])",
+        "array([1.        , 0.41997434])",
+    ),
+)
 
 relu = Activation(
-    "relu", "max(z, 0)", fn=_relu, fn_derivative=_relu_derivative, lipschitz=1.0,
-    doc=_doc("relu", "rectified linear unit", "relu(z) = max(z, 0)",
-             "diagonal: ``diag(1[z > 0])``",
-             "The derivative at ``z = 0`` is taken to be 0 (autograd agrees on this "
-             "implementation, ``np.where(z > 0, z, 0)``).",
-             "array([0.e+00, 0.e+00, 0.e+00, 2.e+00, 1.e+04])",
-             "derivative([-1.0, 0.0, 2.0])", "array([0., 0., 1.])", "array([0., 1.])"))
+    "relu",
+    "max(z, 0)",
+    fn=_relu,
+    fn_derivative=_relu_derivative,
+    lipschitz=1.0,
+    doc=_doc(
+        "relu",
+        "rectified linear unit",
+        "relu(z) = max(z, 0)",
+        "diagonal: ``diag(1[z > 0])``",
+        "The derivative at ``z = 0`` is taken to be 0 (autograd agrees on this "
+        "implementation, ``np.where(z > 0, z, 0)``).",
+        "array([0.e+00, 0.e+00, 0.e+00, 2.e+00, 1.e+04])",
+        "derivative([-1.0, 0.0, 2.0])",
+        "array([0., 0., 1.])",
+        "array([0., 1.])",
+    ),
+)
 
 softplus = Activation(
-    "softplus", "log(1 + exp(z))", fn=_softplus, fn_derivative=_sigmoid, lipschitz=1.0,
-    doc=_doc("softplus", "softplus (a smooth ReLU)", "softplus(z) = log(1 + exp(z))",
-             "diagonal: ``diag(sigmoid(z))``",
-             "Computed as ``max(z, 0) + log1p(exp(-|z|))``, exact to rounding at ``+-1e4``.",
-             "array([0.00000000e+00, 3.13261688e-01, 6.93147181e-01, 2.12692801e+00, "
-             "1.00000000e+04])",
-             "derivative([0.0])", "array([0.5])", "array([0.5       , 0.73105858])"))
+    "softplus",
+    "log(1 + exp(z))",
+    fn=_softplus,
+    fn_derivative=_sigmoid,
+    lipschitz=1.0,
+    doc=_doc(
+        "softplus",
+        "softplus (a smooth ReLU)",
+        "softplus(z) = log(1 + exp(z))",
+        "diagonal: ``diag(sigmoid(z))``",
+        "Computed as ``max(z, 0) + log1p(exp(-|z|))``, exact to rounding at ``+-1e4``.",
+        "array([0.00000000e+00, 3.13261688e-01, 6.93147181e-01, 2.12692801e+00, 1.00000000e+04])",
+        "derivative([0.0])",
+        "array([0.5])",
+        "array([0.5       , 0.73105858])",
+    ),
+)
 
 softmax = Activation(
-    "softmax", "exp(z) / sum(exp(z))", fn=_softmax, fn_jacobian=_softmax_jacobian,
-    fn_vjp=_softmax_vjp, lipschitz=0.5,
-    doc=_doc("softmax", "softmax (on the last axis)", "s_i = exp(z_i) / sum_j exp(z_j)",
-             "full, not diagonal: ``diag(s) - s s^T``, symmetric, each row summing to zero "
-             "(so it is singular: adding a constant to every ``z_i`` changes nothing); its "
-             "eigenvalues lie in ``[0, 1/2]``",
-             "Computed with ``z - max(z)``, so the largest exponential is ``exp(0) = 1``: "
-             "``z`` with entries ``+-1e4`` neither overflows nor divides by zero. It has no "
-             "element-wise derivative (``softmax.derivative`` raises).",
-             "array([0.e+00, 0.e+00, 0.e+00, 0.e+00, 1.e+00])",
-             "jacobian([0.0, 0.0])", "array([[ 0.25, -0.25],\n           [-0.25,  0.25]])",
-             "array([0., 0.])"))
+    "softmax",
+    "exp(z) / sum(exp(z))",
+    fn=_softmax,
+    fn_jacobian=_softmax_jacobian,
+    fn_vjp=_softmax_vjp,
+    lipschitz=0.5,
+    doc=_doc(
+        "softmax",
+        "softmax (on the last axis)",
+        "s_i = exp(z_i) / sum_j exp(z_j)",
+        "full, not diagonal: ``diag(s) - s s^T``, symmetric, each row summing to zero "
+        "(so it is singular: adding a constant to every ``z_i`` changes nothing); its "
+        "eigenvalues lie in ``[0, 1/2]``",
+        "Computed with ``z - max(z)``, so the largest exponential is ``exp(0) = 1``: "
+        "``z`` with entries ``+-1e4`` neither overflows nor divides by zero. It has no "
+        "element-wise derivative (``softmax.derivative`` raises).",
+        "array([0.e+00, 0.e+00, 0.e+00, 0.e+00, 1.e+00])",
+        "jacobian([0.0, 0.0])",
+        "array([[ 0.25, -0.25],\n           [-0.25,  0.25]])",
+        "array([0., 0.])",
+    ),
+)
 
 log_softmax = Activation(
-    "log_softmax", "z - logsumexp(z)", fn=_log_softmax, fn_jacobian=_log_softmax_jacobian,
-    fn_vjp=_log_softmax_vjp, lipschitz=None,
-    doc=_doc("log_softmax", "logarithm of the softmax (on the last axis)",
-             "log s_i = z_i - log sum_j exp(z_j)",
-             "``I - 1 s^T`` (``1`` the vector of ones, ``s = softmax(z)``), each row summing "
-             "to ``1 - 1 = 0`` as well",
-             "Computed as ``z - max(z) - log(sum(exp(z - max(z))))`` (the log-sum-exp trick), "
-             "finite at ``+-1e4`` where ``log(softmax(z))`` would give ``log(0) = -inf``.",
-             "array([-20000.,  -10001.,  -10000.,  -9998.,      0.])",
-             "jacobian([0.0, 0.0])", "array([[ 0.5, -0.5],\n           [-0.5,  0.5]])",
-             "array([ 0.46211716, -0.46211716])"))
+    "log_softmax",
+    "z - logsumexp(z)",
+    fn=_log_softmax,
+    fn_jacobian=_log_softmax_jacobian,
+    fn_vjp=_log_softmax_vjp,
+    lipschitz=None,
+    doc=_doc(
+        "log_softmax",
+        "logarithm of the softmax (on the last axis)",
+        "log s_i = z_i - log sum_j exp(z_j)",
+        "``I - 1 s^T`` (``1`` the vector of ones, ``s = softmax(z)``), each row summing "
+        "to ``1 - 1 = 0`` as well",
+        "Computed as ``z - max(z) - log(sum(exp(z - max(z))))`` (the log-sum-exp trick), "
+        "finite at ``+-1e4`` where ``log(softmax(z))`` would give ``log(0) = -inf``.",
+        "array([-20000.,  -10001.,  -10000.,  -9998.,      0.])",
+        "jacobian([0.0, 0.0])",
+        "array([[ 0.5, -0.5],\n           [-0.5,  0.5]])",
+        "array([ 0.46211716, -0.46211716])",
+    ),
+)
 
 #: Every activation by name (``"linear"`` is an alias of ``"identity"``).
 #:
@@ -540,12 +657,16 @@ def get_activation(activation: str | Activation) -> Activation:
     if isinstance(activation, Activation):
         return activation
     if not isinstance(activation, str):
-        raise TypeError(f"get_activation: activation must be a name or an Activation, "
-                        f"got {describe(activation)}")
+        raise TypeError(
+            f"get_activation: activation must be a name or an Activation, "
+            f"got {describe(activation)}"
+        )
     key = "identity" if activation == "linear" else activation
     if key not in ACTIVATIONS:
-        raise ValueError(f"get_activation: unknown activation {activation!r}; choose one of "
-                         f"{sorted(ACTIVATIONS) + ['linear']}")
+        raise ValueError(
+            f"get_activation: unknown activation {activation!r}; choose one of "
+            f"{sorted(ACTIVATIONS) + ['linear']}"
+        )
     return ACTIVATIONS[key]
 
 
@@ -553,16 +674,19 @@ def get_activation(activation: str | Activation) -> Activation:
 # initialisers
 # --------------------------------------------------------------------------------------------
 
+
 def _fans(func: str, fan_in: Any, fan_out: Any) -> tuple[int, int]:
     fan_in = as_positive_int(func, "fan_in", fan_in)
     fan_out = as_positive_int(func, "fan_out", fan_out)
-    check_entries(func, f"a weight matrix of fan_out x fan_in = {fan_out} x {fan_in}",
-                  fan_in * fan_out)
+    check_entries(
+        func, f"a weight matrix of fan_out x fan_in = {fan_out} x {fan_in}", fan_in * fan_out
+    )
     return fan_in, fan_out
 
 
-def standard_normal(fan_in: int, fan_out: int,
-                    rng: onp.random.Generator | int | None = None) -> onp.ndarray:
+def standard_normal(
+    fan_in: int, fan_out: int, rng: onp.random.Generator | int | None = None
+) -> onp.ndarray:
     """Naive initialisation: every weight ``N(0, 1)``, whatever the layer's width.
 
     ``Var(W_ij) = 1``, so ``Var(z_i) = fan_in Var(x_j)``: activations (and gradients) grow
@@ -583,8 +707,9 @@ def standard_normal(fan_in: int, fan_out: int,
     return as_rng("standard_normal", rng).standard_normal((fan_out, fan_in))
 
 
-def xavier_uniform(fan_in: int, fan_out: int,
-                   rng: onp.random.Generator | int | None = None) -> onp.ndarray:
+def xavier_uniform(
+    fan_in: int, fan_out: int, rng: onp.random.Generator | int | None = None
+) -> onp.ndarray:
     """Xavier/Glorot uniform initialisation (Glorot and Bengio 2010).
 
     ``W_ij ~ U(-a, a)`` with ``a = sqrt(6 / (fan_in + fan_out))``, so
@@ -609,8 +734,9 @@ def xavier_uniform(fan_in: int, fan_out: int,
     return as_rng("xavier_uniform", rng).uniform(-a, a, (fan_out, fan_in))
 
 
-def xavier_normal(fan_in: int, fan_out: int,
-                  rng: onp.random.Generator | int | None = None) -> onp.ndarray:
+def xavier_normal(
+    fan_in: int, fan_out: int, rng: onp.random.Generator | int | None = None
+) -> onp.ndarray:
     """Xavier/Glorot normal initialisation (Glorot and Bengio 2010).
 
     ``W_ij ~ N(0, 2 / (fan_in + fan_out))``: the same variance as :func:`xavier_uniform`.
@@ -627,12 +753,14 @@ def xavier_normal(fan_in: int, fan_out: int,
     ((500, 300), 1.0)
     """
     fan_in, fan_out = _fans("xavier_normal", fan_in, fan_out)
-    return as_rng("xavier_normal", rng).normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)),
-                                               (fan_out, fan_in))
+    return as_rng("xavier_normal", rng).normal(
+        0.0, math.sqrt(2.0 / (fan_in + fan_out)), (fan_out, fan_in)
+    )
 
 
-def kaiming_uniform(fan_in: int, fan_out: int,
-                    rng: onp.random.Generator | int | None = None) -> onp.ndarray:
+def kaiming_uniform(
+    fan_in: int, fan_out: int, rng: onp.random.Generator | int | None = None
+) -> onp.ndarray:
     """Kaiming/He uniform initialisation (He et al. 2015), for ReLU networks.
 
     ``W_ij ~ U(-a, a)`` with ``a = sqrt(6 / fan_in)``, so ``Var(W_ij) = 2 / fan_in``: ReLU
@@ -655,8 +783,9 @@ def kaiming_uniform(fan_in: int, fan_out: int,
     return as_rng("kaiming_uniform", rng).uniform(-a, a, (fan_out, fan_in))
 
 
-def kaiming_normal(fan_in: int, fan_out: int,
-                   rng: onp.random.Generator | int | None = None) -> onp.ndarray:
+def kaiming_normal(
+    fan_in: int, fan_out: int, rng: onp.random.Generator | int | None = None
+) -> onp.ndarray:
     """Kaiming/He normal initialisation (He et al. 2015): ``W_ij ~ N(0, 2 / fan_in)``.
 
     The variance of :func:`kaiming_uniform`; keeps the second moment of ReLU activations
@@ -694,6 +823,7 @@ INITIALIZERS: dict[str, Callable[..., onp.ndarray]] = {
 # losses
 # --------------------------------------------------------------------------------------------
 
+
 def _labels(func: str, labels: Any, n_classes: int, batch_shape: tuple) -> onp.ndarray:
     """Integer class labels of shape ``batch_shape``, each in ``[0, n_classes)``."""
     if isinstance(labels, Box):
@@ -704,24 +834,31 @@ def _labels(func: str, labels: Any, n_classes: int, batch_shape: tuple) -> onp.n
             raise TypeError
         arr = arr.astype(float)
     except (TypeError, ValueError):
-        raise TypeError(f"{func}: labels must be integer class indices, got {describe(labels)}"
-                        ) from None
+        raise TypeError(
+            f"{func}: labels must be integer class indices, got {describe(labels)}"
+        ) from None
     if arr.shape != batch_shape:
-        raise ValueError(f"{func}: labels must have shape {batch_shape} (one class index per "
-                         f"row of the scores), got shape {arr.shape}")
+        raise ValueError(
+            f"{func}: labels must have shape {batch_shape} (one class index per "
+            f"row of the scores), got shape {arr.shape}"
+        )
     if not onp.all(onp.isfinite(arr)) or not onp.all(arr == onp.round(arr)):
         raise ValueError(f"{func}: labels must be integer class indices, got non-integers")
     bad = (arr < 0) | (arr >= n_classes)
     if onp.any(bad):
-        raise ValueError(f"{func}: labels must lie in [0, {n_classes}) (one score per class), "
-                         f"got {int(arr[bad].flat[0])}")
+        raise ValueError(
+            f"{func}: labels must lie in [0, {n_classes}) (one score per class), "
+            f"got {int(arr[bad].flat[0])}"
+        )
     return arr.astype(int)
 
 
 def _scores(func: str, name: str, value: Any) -> Any:
     arr = _array(func, name, value, min_ndim=1)
     if onp.ndim(arr) > 2:
-        raise ValueError(f"{func}: {name} must have shape (K,) or (N, K), got shape {onp.shape(arr)}")
+        raise ValueError(
+            f"{func}: {name} must have shape (K,) or (N, K), got shape {onp.shape(arr)}"
+        )
     return arr
 
 
@@ -744,8 +881,11 @@ def one_hot(labels: Any, n_classes: int) -> onp.ndarray:
     shape = onp.shape(labels)
     if len(shape) > 1:
         raise ValueError(f"one_hot: labels must be an integer or of shape (N,), got shape {shape}")
-    check_entries("one_hot", f"a one-hot array of N x n_classes = {math.prod(shape)} x "
-                  f"{n_classes}", math.prod(shape) * n_classes)
+    check_entries(
+        "one_hot",
+        f"a one-hot array of N x n_classes = {math.prod(shape)} x {n_classes}",
+        math.prod(shape) * n_classes,
+    )
     y = _labels("one_hot", labels, n_classes, shape)
     return (y[..., None] == onp.arange(n_classes)).astype(float)
 
@@ -790,8 +930,10 @@ def _pair(func: str, pred: Any, target: Any) -> tuple[Any, Any]:
     pred = _array(func, "pred", pred, min_ndim=1)
     target = _array(func, "target", target, min_ndim=1)
     if onp.shape(pred) != onp.shape(target):
-        raise ValueError(f"{func}: target must have the shape of pred, {onp.shape(pred)}, "
-                         f"got shape {onp.shape(target)}")
+        raise ValueError(
+            f"{func}: target must have the shape of pred, {onp.shape(pred)}, "
+            f"got shape {onp.shape(target)}"
+        )
     return pred, target
 
 
@@ -834,7 +976,8 @@ def cross_entropy(logits: Any, labels: Any) -> Any:
 
 
 def cross_entropy_gradient(logits: Any, labels: Any) -> onp.ndarray:
-    """The gradient of :func:`cross_entropy` with respect to the logits: ``(softmax(z) - onehot(y)) / N``.
+    """The gradient of :func:`cross_entropy` with respect to the logits:
+    ``(softmax(z) - onehot(y)) / N``.
 
     The softmax Jacobian ``diag(s) - s s^T`` and the gradient ``-onehot(y) / s`` of
     ``-log s_y`` multiply to the famous ``s - onehot(y)``: no full Jacobian is ever needed.
@@ -882,6 +1025,7 @@ def _accuracy(scores: onp.ndarray, labels: onp.ndarray) -> float:
 # The losses on prepared targets T, shape (N, n_L): one-hot rows for cross-entropy, the
 # targets themselves for MSE. No checks (the public functions and MLP.backprop check once).
 
+
 def _ce_value(out: Any, T: Any) -> Any:
     return -np.sum(T * _log_softmax(out)) / np.shape(out)[0]
 
@@ -914,6 +1058,7 @@ def _loss(func: str, loss: Any) -> tuple[Callable, Callable]:
 # --------------------------------------------------------------------------------------------
 # one dense layer
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class Dense:
@@ -957,18 +1102,26 @@ class Dense:
             raise ValueError(f"{func}: W must have shape (m, n), got shape {W.shape}")
         b = _array(func, "b", self.b, min_ndim=1)
         if b.shape != W.shape[:1]:
-            raise ValueError(f"{func}: b must have shape ({W.shape[0]},) to match W of shape "
-                             f"{W.shape}, got shape {b.shape}")
+            raise ValueError(
+                f"{func}: b must have shape ({W.shape[0]},) to match W of shape "
+                f"{W.shape}, got shape {b.shape}"
+            )
         object.__setattr__(self, "W", read_only(W))
         object.__setattr__(self, "b", read_only(b))
         object.__setattr__(self, "activation", _activation_arg(func, "activation", self.activation))
+
+    @property
+    def _act(self) -> Activation:
+        """``activation``, which ``__post_init__`` has turned into an :class:`Activation`."""
+        return cast(Activation, self.activation)
 
     def _input(self, func: str, x: Any) -> Any:
         x = _array(func, "x", x, min_ndim=1)
         n = self.W.shape[1]
         if onp.ndim(x) > 2 or onp.shape(x)[-1] != n:
-            raise ValueError(f"{func}: x must have shape ({n},) or (N, {n}), got shape "
-                             f"{onp.shape(x)}")
+            raise ValueError(
+                f"{func}: x must have shape ({n},) or (N, {n}), got shape {onp.shape(x)}"
+            )
         return x
 
     def __call__(self, x: Any) -> Any:
@@ -983,7 +1136,7 @@ class Dense:
                [7.]])
         """
         x = self._input("Dense", x)
-        return self.activation.fn(np.dot(x, self.W.T) + self.b)
+        return self._act.fn(np.dot(x, self.W.T) + self.b)
 
     def jacobian(self, x: Any) -> onp.ndarray:
         """The input Jacobian ``d sigma(W x + b) / d x = diag(sigma'(z)) W`` (seed equation 48).
@@ -1000,7 +1153,7 @@ class Dense:
         array([[1., 2.]])
         """
         x = self._input("Dense.jacobian", x)
-        return _layer_jacobian(self.activation, self.W, onp.dot(x, self.W.T) + self.b)
+        return _layer_jacobian(self._act, self.W, onp.dot(x, self.W.T) + self.b)
 
     def weight_jacobian(self, x: Any) -> onp.ndarray:
         """The Jacobian with respect to the weights: ``d a_i / d W_jk``, shape ``(m, m, n)``.
@@ -1020,15 +1173,17 @@ class Dense:
         """
         x = self._input("Dense.weight_jacobian", x)
         if x.ndim != 1:
-            raise ValueError(f"Dense.weight_jacobian: x must be a single input of shape "
-                             f"({self.W.shape[1]},), got shape {x.shape}")
-        m = self.W.shape[0]
-        dz = _activation_jacobian(self.activation, onp.dot(self.W, x) + self.b)  # (m, m)
+            raise ValueError(
+                f"Dense.weight_jacobian: x must be a single input of shape "
+                f"({self.W.shape[1]},), got shape {x.shape}"
+            )
+        dz = _activation_jacobian(self._act, onp.dot(self.W, x) + self.b)  # (m, m)
         # d z_j / d W_jk = x_k: dz[:, j] (m,) times x_k
         return dz[:, :, None] * x[None, None, :]
 
     def vjp(self, x: Any, u: Any) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray]:
-        """One backward step: ``(u^T dA/dx, u^T dA/dW, u^T dA/db)`` for ``u`` shaped like the output.
+        """One backward step: ``(u^T dA/dx, u^T dA/dW, u^T dA/db)`` for ``u`` shaped like the
+        output.
 
         With ``g = J_sigma(z)^T u`` (``sigma'(z) * u`` for element-wise activations):
         ``grad_x = W^T g``, ``grad_W = g x^T`` and ``grad_b = g``; for a batch the weight and
@@ -1047,9 +1202,10 @@ class Dense:
         u = _array(func, "u", u, min_ndim=1)
         out_shape = x.shape[:-1] + (self.W.shape[0],)
         if u.shape != out_shape:
-            raise ValueError(f"{func}: u must have the output's shape {out_shape}, got shape "
-                             f"{u.shape}")
-        g = self.activation.fn_vjp(onp.dot(x, self.W.T) + self.b, u)
+            raise ValueError(
+                f"{func}: u must have the output's shape {out_shape}, got shape {u.shape}"
+            )
+        g = self._act.fn_vjp(onp.dot(x, self.W.T) + self.b, u)
         if x.ndim == 1:
             return onp.dot(self.W.T, g), onp.outer(g, x), g
         return g @ self.W, g.T @ x, g.sum(axis=0)
@@ -1070,13 +1226,15 @@ def _layer_jacobian(act: Activation, W: onp.ndarray, z: onp.ndarray) -> onp.ndar
     """``diag(sigma'(z)) W`` (rows scaled, never a diagonal matrix formed), or ``J_sigma(z) W``."""
     if act.elementwise:
         # (+ 0.0 turns the -0.0 of a switched-off row times a negative weight into 0.0)
-        return onp.asarray(act.fn_derivative(z))[..., :, None] * W + 0.0
+        derivative = cast(Callable, act.fn_derivative)  # element-wise: it is set
+        return onp.asarray(derivative(z))[..., :, None] * W + 0.0
     return onp.matmul(act.fn_jacobian(z), W)
 
 
 # --------------------------------------------------------------------------------------------
 # the multilayer perceptron
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class Gradients:
@@ -1121,21 +1279,30 @@ class Gradients:
         >>> Gradients(0.0, (onp.eye(2),), (onp.ones(2),), onp.zeros(2)).vector()
         array([1., 0., 0., 1., 1., 1.])
         """
-        return onp.concatenate([a for W, b in zip(self.weights, self.biases)
-                                for a in (onp.ravel(W), b)])
+        return onp.concatenate(
+            [a for W, b in zip(self.weights, self.biases, strict=True) for a in (onp.ravel(W), b)]
+        )
 
 
 def _check_sizes(func: str, sizes: Any) -> tuple[int, ...]:
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) and not isinstance(
-            sizes, onp.ndarray):
-        raise TypeError(f"{func}: sizes must be a sequence of layer widths such as (64, 32, 10), "
-                        f"got {describe(sizes)}")
+    if (
+        isinstance(sizes, (str, bytes))
+        or not isinstance(sizes, Sequence)
+        and not isinstance(sizes, onp.ndarray)
+    ):
+        raise TypeError(
+            f"{func}: sizes must be a sequence of layer widths such as (64, 32, 10), "
+            f"got {describe(sizes)}"
+        )
     sizes = list(sizes)
     if len(sizes) < 2:
-        raise ValueError(f"{func}: sizes must list at least an input and an output width, "
-                         f"got {sizes}")
-    return tuple(as_positive_int(func, f"sizes[{i}]", int(s) if isinstance(s, onp.integer) else s)
-                 for i, s in enumerate(sizes))
+        raise ValueError(
+            f"{func}: sizes must list at least an input and an output width, got {sizes}"
+        )
+    return tuple(
+        as_positive_int(func, f"sizes[{i}]", int(s) if isinstance(s, onp.integer) else s)
+        for i, s in enumerate(sizes)
+    )
 
 
 class MLP:
@@ -1181,57 +1348,75 @@ class MLP:
     ([(8, 4), (3, 8)], (3,))
     """
 
-    def __init__(self, sizes: Sequence[int], activation: str | Activation = "tanh",
-                 init: str | Callable = "xavier_normal",
-                 rng: onp.random.Generator | int | None = None,
-                 output: str | Activation = "linear") -> None:
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str | Activation = "tanh",
+        init: str | Callable = "xavier_normal",
+        rng: onp.random.Generator | int | None = None,
+        output: str | Activation = "linear",
+    ) -> None:
         func = "MLP"
         sizes = _check_sizes(func, sizes)
         if isinstance(init, str):
             if init not in INITIALIZERS:
-                raise ValueError(f"{func}: init must be one of {sorted(INITIALIZERS)} or a "
-                                 f"callable, got {init!r}")
+                raise ValueError(
+                    f"{func}: init must be one of {sorted(INITIALIZERS)} or a "
+                    f"callable, got {init!r}"
+                )
             initializer = INITIALIZERS[init]
         else:
-            initializer = check_callable(func, "init", init, nargs=3,
-                                         call="init(fan_in, fan_out, rng)")
+            initializer = check_callable(
+                func, "init", init, nargs=3, call="init(fan_in, fan_out, rng)"
+            )
         gen = as_rng(func, rng)
-        check_entries(func, f"the weights for sizes {sizes}",
-                      sum(a * b for a, b in zip(sizes[:-1], sizes[1:])))
+        check_entries(
+            func,
+            f"the weights for sizes {sizes}",
+            sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True)),
+        )
         weights = []
         for l in range(len(sizes) - 1):
             W = onp.asarray(initializer(sizes[l], sizes[l + 1], gen), dtype=float)
             if W.shape != (sizes[l + 1], sizes[l]):
-                raise ValueError(f"{func}: init must return an array of shape (fan_out, fan_in) "
-                                 f"= {(sizes[l + 1], sizes[l])}, got shape {W.shape}")
+                raise ValueError(
+                    f"{func}: init must return an array of shape (fan_out, fan_in) "
+                    f"= {(sizes[l + 1], sizes[l])}, got shape {W.shape}"
+                )
             weights.append(W)
         biases = [onp.zeros(n) for n in sizes[1:]]
         self._setup(func, weights, biases, activation, output)
 
-    def _setup(self, func: str, weights: list, biases: list, activation: Any,
-               output: Any) -> None:
+    def _setup(self, func: str, weights: list, biases: list, activation: Any, output: Any) -> None:
         act = _activation_arg(func, "activation", activation)
         if not act.elementwise:
-            raise ValueError(f"{func}: the hidden activation must be element-wise, got "
-                             f"{act.name} (use it as output= instead)")
+            raise ValueError(
+                f"{func}: the hidden activation must be element-wise, got "
+                f"{act.name} (use it as output= instead)"
+            )
         self._activation = act
         self._output = _activation_arg(func, "output", output)
         self._weights = tuple(read_only(W) for W in weights)
         self._biases = tuple(read_only(b) for b in biases)
         self._sizes = (self._weights[0].shape[1],) + tuple(W.shape[0] for W in self._weights)
-        shapes = [(W.shape, b.shape) for W, b in zip(self._weights, self._biases)]
+        shapes = [(W.shape, b.shape) for W, b in zip(self._weights, self._biases, strict=True)]
         self._slices = []
         start = 0
-        for (Ws, bs) in shapes:
+        for Ws, bs in shapes:
             self._slices.append((start, start + Ws[0] * Ws[1], Ws))
             start += Ws[0] * Ws[1] + bs[0]
         self._n_params = start
 
     @classmethod
-    def from_weights(cls, weights: Sequence[Any], biases: Sequence[Any] | None = None,
-                     activation: str | Activation = "tanh",
-                     output: str | Activation = "linear") -> "MLP":
-        """An MLP with the given weights ``W_l`` of shape ``(n_{l+1}, n_l)`` and biases ``(n_{l+1},)``.
+    def from_weights(
+        cls,
+        weights: Sequence[Any],
+        biases: Sequence[Any] | None = None,
+        activation: str | Activation = "tanh",
+        output: str | Activation = "linear",
+    ) -> MLP:
+        """An MLP with the given weights ``W_l`` of shape ``(n_{l+1}, n_l)`` and biases
+        ``(n_{l+1},)``.
 
         Consecutive shapes must chain: ``W_{l+1}.shape[1] == W_l.shape[0]``. ``biases=None``
         means zeros.
@@ -1246,32 +1431,39 @@ class MLP:
         """
         func = "MLP.from_weights"
         if not isinstance(weights, (list, tuple)) or not weights:
-            raise TypeError(f"{func}: weights must be a non-empty list of 2-D arrays, got "
-                            f"{describe(weights)}")
-        Ws = []
+            raise TypeError(
+                f"{func}: weights must be a non-empty list of 2-D arrays, got {describe(weights)}"
+            )
+        Ws: list[onp.ndarray] = []
         for l, W in enumerate(weights):
             W = _array(func, f"weights[{l}]", W, min_ndim=2)
             if W.ndim != 2:
-                raise ValueError(f"{func}: weights[{l}] must be 2-D (n_out, n_in), got shape "
-                                 f"{W.shape}")
+                raise ValueError(
+                    f"{func}: weights[{l}] must be 2-D (n_out, n_in), got shape {W.shape}"
+                )
             if l and W.shape[1] != Ws[-1].shape[0]:
                 raise ValueError(
                     f"{func}: layer shapes do not chain: weights[{l - 1}] has shape "
                     f"{Ws[-1].shape} (output width {Ws[-1].shape[0]}) but weights[{l}] has shape "
-                    f"{W.shape} (input width {W.shape[1]})")
+                    f"{W.shape} (input width {W.shape[1]})"
+                )
             Ws.append(W)
         if biases is None:
             bs = [onp.zeros(W.shape[0]) for W in Ws]
         else:
             if not isinstance(biases, (list, tuple)) or len(biases) != len(Ws):
-                raise ValueError(f"{func}: biases must be a list of {len(Ws)} vectors (one per "
-                                 f"layer), got {describe(biases)}")
+                raise ValueError(
+                    f"{func}: biases must be a list of {len(Ws)} vectors (one per "
+                    f"layer), got {describe(biases)}"
+                )
             bs = []
-            for l, (b, W) in enumerate(zip(biases, Ws)):
+            for l, (b, W) in enumerate(zip(biases, Ws, strict=True)):
                 b = _array(func, f"biases[{l}]", b, min_ndim=1)
                 if b.shape != (W.shape[0],):
-                    raise ValueError(f"{func}: biases[{l}] must have shape ({W.shape[0]},) to "
-                                     f"match weights[{l}] of shape {W.shape}, got shape {b.shape}")
+                    raise ValueError(
+                        f"{func}: biases[{l}] must have shape ({W.shape[0]},) to "
+                        f"match weights[{l}] of shape {W.shape}, got shape {b.shape}"
+                    )
                 bs.append(b)
         net = cls.__new__(cls)
         net._setup(func, Ws, bs, activation, output)
@@ -1313,16 +1505,21 @@ class MLP:
     def layers(self) -> tuple[Dense, ...]:
         """The layers as :class:`Dense` objects."""
         acts = [self._activation] * (len(self._weights) - 1) + [self._output]
-        return tuple(Dense(W, b, a) for W, b, a in zip(self._weights, self._biases, acts))
+        return tuple(
+            Dense(W, b, a) for W, b, a in zip(self._weights, self._biases, acts, strict=True)
+        )
 
     def __repr__(self) -> str:
-        return (f"MLP(sizes={self._sizes}, activation={self._activation.name!r}, "
-                f"output={self._output.name!r}, n_params={self._n_params})")
+        return (
+            f"MLP(sizes={self._sizes}, activation={self._activation.name!r}, "
+            f"output={self._output.name!r}, n_params={self._n_params})"
+        )
 
     # ---- parameters as one vector ------------------------------------------------------------
 
     def params(self) -> onp.ndarray:
-        """Every parameter in one vector ``(W_0 row by row, b_0, W_1, b_1, ...)``, shape ``(n_params,)``.
+        """Every parameter in one vector ``(W_0 row by row, b_0, W_1, b_1, ...)``, shape
+        ``(n_params,)``.
 
         Examples
         --------
@@ -1331,8 +1528,9 @@ class MLP:
         >>> net.params().shape, bool((net.with_params(net.params()).params() == net.params()).all())
         ((13,), True)
         """
-        return onp.concatenate([a for W, b in zip(self._weights, self._biases)
-                                for a in (W.ravel(), b)])
+        return onp.concatenate(
+            [a for W, b in zip(self._weights, self._biases, strict=True) for a in (W.ravel(), b)]
+        )
 
     def unflatten(self, params: Any) -> tuple[list, list]:
         """Split a parameter vector into ``(weights, biases)`` lists (autograd-traceable).
@@ -1352,18 +1550,21 @@ class MLP:
         Ws, bs = [], []
         for start, stop, shape in self._slices:
             Ws.append(np.reshape(params[start:stop], shape))
-            bs.append(params[stop:stop + shape[0]])
+            bs.append(params[stop : stop + shape[0]])
         return Ws, bs
 
     def _check_params(self, func: str, params: Any) -> Any:
         params = _array(func, "params", params, min_ndim=1)
         if onp.shape(params) != (self._n_params,):
-            raise ValueError(f"{func}: params must have shape ({self._n_params},) for sizes "
-                             f"{self._sizes}, got shape {onp.shape(params)}")
+            raise ValueError(
+                f"{func}: params must have shape ({self._n_params},) for sizes "
+                f"{self._sizes}, got shape {onp.shape(params)}"
+            )
         return params
 
-    def with_params(self, params: Any) -> "MLP":
-        """A new MLP of the same architecture with the parameters ``params`` (shape ``(n_params,)``).
+    def with_params(self, params: Any) -> MLP:
+        """A new MLP of the same architecture with the parameters ``params`` (shape
+        ``(n_params,)``).
 
         Examples
         --------
@@ -1384,8 +1585,10 @@ class MLP:
         x = _array(func, "x", x, min_ndim=1)
         n = self._sizes[0]
         if onp.ndim(x) > 2 or onp.shape(x)[-1] != n:
-            raise ValueError(f"{func}: x must have shape ({n},) or (N, {n}) for an MLP with "
-                             f"input width {n}, got shape {onp.shape(x)}")
+            raise ValueError(
+                f"{func}: x must have shape ({n},) or (N, {n}) for an MLP with "
+                f"input width {n}, got shape {onp.shape(x)}"
+            )
         return x
 
     def apply(self, params: Any, x: Any) -> Any:
@@ -1413,7 +1616,8 @@ class MLP:
         return layer_pass(Ws, bs, self._activation.fn, self._output.fn, x)
 
     def forward(self, x: Any) -> Any:
-        """The output ``x_L`` for an input ``(n_0,)`` or a batch ``(N, n_0)``: ``(n_L,)`` or ``(N, n_L)``.
+        """The output ``x_L`` for an input ``(n_0,)`` or a batch ``(N, n_0)``: ``(n_L,)`` or
+        ``(N, n_L)``.
 
         Differentiable by autograd with respect to ``x``.
 
@@ -1464,11 +1668,14 @@ class MLP:
 
     def _layer_jacobians(self, func: str, x: Any) -> list[onp.ndarray]:
         x = onp.asarray(self._input(func, x))
-        _, zs = layer_pass(self._weights, self._biases, self._activation.fn, self._output.fn, x,
-                           keep=True)
+        _, zs = layer_pass(
+            self._weights, self._biases, self._activation.fn, self._output.fn, x, keep=True
+        )
         last = len(zs) - 1
-        return [_layer_jacobian(self._output if l == last else self._activation, W, z)
-                for l, (W, z) in enumerate(zip(self._weights, zs))]
+        return [
+            _layer_jacobian(self._output if l == last else self._activation, W, z)
+            for l, (W, z) in enumerate(zip(self._weights, zs, strict=True))
+        ]
 
     def input_jacobian(self, x: Any) -> onp.ndarray:
         """The input-output Jacobian ``d x_L / d x_0 = J_{L-1} ... J_1 J_0`` (seed formula 46).
@@ -1546,10 +1753,12 @@ class MLP:
         single = x.ndim == 1
         X = x[None, :] if single else x
         T = self._targets(func, y, loss, single, X.shape[0])
-        value, gWs, gbs, delta = _backprop(self._weights, self._biases, self._activation,
-                                           self._output, X, T, loss)
-        return Gradients(loss=value, weights=tuple(gWs), biases=tuple(gbs),
-                         x=delta[0] if single else delta)
+        value, gWs, gbs, delta = _backprop(
+            self._weights, self._biases, self._activation, self._output, X, T, loss
+        )
+        return Gradients(
+            loss=value, weights=tuple(gWs), biases=tuple(gbs), x=delta[0] if single else delta
+        )
 
     def _targets(self, func: str, y: Any, loss: str, single: bool, n: int) -> onp.ndarray:
         """``y`` as prepared targets ``(N, n_L)``: one-hot rows of labels, or the targets."""
@@ -1559,38 +1768,50 @@ class MLP:
             try:
                 labels = _labels(func, y, out, shape)
             except (TypeError, ValueError) as err:
-                raise type(err)(str(err).replace(f"{func}: labels", f"{func}: y (labels)")) from None
+                raise type(err)(
+                    str(err).replace(f"{func}: labels", f"{func}: y (labels)")
+                ) from None
             return (labels.reshape(n, 1) == onp.arange(out)).astype(float)
         target = _array(func, "y", y, min_ndim=1)
         want = (out,) if single else (n, out)
         if target.shape != want:
-            raise ValueError(f"{func}: y (targets) must have shape {want}, got shape {target.shape}")
+            raise ValueError(
+                f"{func}: y (targets) must have shape {want}, got shape {target.shape}"
+            )
         return target.reshape(n, out)
 
 
-def _backprop(Ws: Sequence[onp.ndarray], bs: Sequence[onp.ndarray], hidden: Activation,
-              output: Activation, X: onp.ndarray, T: onp.ndarray,
-              loss: str) -> tuple[float, list, list, onp.ndarray]:
+def _backprop(
+    Ws: Sequence[onp.ndarray],
+    bs: Sequence[onp.ndarray],
+    hidden: Activation,
+    output: Activation,
+    X: onp.ndarray,
+    T: onp.ndarray,
+    loss: str,
+) -> tuple[float, list, list, onp.ndarray]:
     """The backward recursion on a batch ``X`` (N, n_0) with prepared targets ``T`` (N, n_L).
 
     Returns ``(loss, weight gradients, bias gradients, grad_X)``; plain numpy, no checks."""
     value_fn, grad_fn = _LOSSES[loss]
-    xs, zs = layer_pass(Ws, bs, hidden.fn, output.fn, X, keep=True)   # keeping x_l and z_l
+    xs, zs = layer_pass(Ws, bs, hidden.fn, output.fn, X, keep=True)  # keeping x_l and z_l
     last = len(Ws) - 1
     value = float(value_fn(xs[-1], T))
-    delta = grad_fn(xs[-1], T)                         # delta_L = grad of the loss, (N, n_L)
-    gWs, gbs = [None] * len(Ws), [None] * len(Ws)
+    delta = grad_fn(xs[-1], T)  # delta_L = grad of the loss, (N, n_L)
+    gWs: list[Any] = [None] * len(Ws)
+    gbs: list[Any] = [None] * len(Ws)
     for l in range(last, -1, -1):
-        g = (output if l == last else hidden).fn_vjp(zs[l], delta)   # sigma'(z_l) * delta_{l+1}
-        gWs[l] = g.T @ xs[l]                           # sum over the batch of g x_l^T
+        g = (output if l == last else hidden).fn_vjp(zs[l], delta)  # sigma'(z_l) * delta_{l+1}
+        gWs[l] = g.T @ xs[l]  # sum over the batch of g x_l^T
         gbs[l] = g.sum(axis=0)
-        delta = g @ Ws[l]                              # delta_l = W_l^T g, row by row
+        delta = g @ Ws[l]  # delta_l = W_l^T g, row by row
     return value, gWs, gbs, delta
 
 
 # --------------------------------------------------------------------------------------------
 # training
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class TrainingHistory:
@@ -1631,23 +1852,28 @@ class TrainingHistory:
     result: OptimizeResult = field(repr=False)
 
 
-def _data(func: str, net: MLP, X: Any, y: Any, loss: str, xname: str,
-          yname: str) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray | None]:
+def _data(
+    func: str, net: MLP, X: Any, y: Any, loss: str, xname: str, yname: str
+) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray | None]:
     """``(X, T, labels)``: inputs, prepared targets (one-hot rows or targets), labels or None."""
     X = _array(func, xname, X, min_ndim=2)
     if X.ndim != 2 or X.shape[1] != net.sizes[0]:
-        raise ValueError(f"{func}: {xname} must have shape (N, {net.sizes[0]}), got shape {X.shape}")
+        raise ValueError(
+            f"{func}: {xname} must have shape (N, {net.sizes[0]}), got shape {X.shape}"
+        )
     if loss == "cross_entropy":
         try:
             labels = _labels(func, y, net.sizes[-1], (X.shape[0],))
         except (TypeError, ValueError) as err:
-            raise type(err)(str(err).replace(f"{func}: labels", f"{func}: {yname} (labels)")
-                            ) from None
+            raise type(err)(
+                str(err).replace(f"{func}: labels", f"{func}: {yname} (labels)")
+            ) from None
         return X, one_hot(labels, net.sizes[-1]), labels
     T = _array(func, yname, y, min_ndim=2)
     if T.shape != (X.shape[0], net.sizes[-1]):
-        raise ValueError(f"{func}: {yname} must have shape {(X.shape[0], net.sizes[-1])}, "
-                         f"got shape {T.shape}")
+        raise ValueError(
+            f"{func}: {yname} must have shape {(X.shape[0], net.sizes[-1])}, got shape {T.shape}"
+        )
     return X, T, None
 
 
@@ -1667,20 +1893,32 @@ def _backprop_objective(mlp: MLP, loss: str) -> Callable:
     def objective_vjp(ans: Any, params: onp.ndarray, batch: tuple) -> Callable:
         def pull_back(g: Any) -> onp.ndarray:
             Ws, bs = mlp._unflatten(params)
-            _, gWs, gbs, _ = _backprop(Ws, bs, mlp.activation, mlp.output, batch[0], batch[1],
-                                       loss)
-            return g * onp.concatenate([a for gW, gb in zip(gWs, gbs)
-                                        for a in (gW.ravel(), gb)])
+            _, gWs, gbs, _ = _backprop(Ws, bs, mlp.activation, mlp.output, batch[0], batch[1], loss)
+            return g * onp.concatenate(
+                [a for gW, gb in zip(gWs, gbs, strict=True) for a in (gW.ravel(), gb)]
+            )
+
         return pull_back
 
     defvjp(objective, objective_vjp)
     return objective
 
 
-def train(mlp: MLP, X: Any, y: Any, *, lr: float, batch_size: int, epochs: int,
-          rng: onp.random.Generator | int | None = None, momentum: float = 0.0,
-          loss: str = "cross_entropy", X_val: Any = None, y_val: Any = None,
-          gradient: str = "backprop") -> tuple[MLP, TrainingHistory]:
+def train(
+    mlp: MLP,
+    X: Any,
+    y: Any,
+    *,
+    lr: float,
+    batch_size: int,
+    epochs: int,
+    rng: onp.random.Generator | int | None = None,
+    momentum: float = 0.0,
+    loss: str = "cross_entropy",
+    X_val: Any = None,
+    y_val: Any = None,
+    gradient: str = "backprop",
+) -> tuple[MLP, TrainingHistory]:
     """Train ``mlp`` by mini-batch SGD (:func:`jaccourse.optim.sgd`) and return the trained copy.
 
     Minimises ``loss(mlp.apply(params, X_B), y_B)`` over mini-batches ``B`` of
@@ -1733,8 +1971,9 @@ def train(mlp: MLP, X: Any, y: Any, *, lr: float, batch_size: int, epochs: int,
         raise TypeError(f"{func}: mlp must be an MLP, got {describe(mlp)}")
     value_fn = _loss(func, loss)[0]
     if gradient not in ("backprop", "autograd"):
-        raise ValueError(f"{func}: gradient must be 'backprop' or 'autograd', got "
-                         f"{describe(gradient)}")
+        raise ValueError(
+            f"{func}: gradient must be 'backprop' or 'autograd', got {describe(gradient)}"
+        )
     X, T, labels = _data(func, mlp, X, y, loss, "X", "y")
     if (X_val is None) != (y_val is None):
         raise ValueError(f"{func}: give both X_val and y_val, or neither")
@@ -1744,23 +1983,42 @@ def train(mlp: MLP, X: Any, y: Any, *, lr: float, batch_size: int, epochs: int,
     if gradient == "backprop":
         objective = _backprop_objective(mlp, loss)
     else:
+
         def objective(params: Any, batch: tuple) -> Any:
             Ws, bs = mlp._unflatten(params)
             return value_fn(mlp._forward(Ws, bs, batch[0]), batch[1])
 
-    with speaking_for("sgd", func):   # sgd checks the rest; its messages name train
-        res = sgd(objective, mlp.params(), (X, T), lr=lr, batch_size=batch_size,
-                  epochs=epochs, rng=rng, momentum=momentum)
+    with speaking_for("sgd", func):  # sgd checks the rest; its messages name train
+        res = sgd(
+            objective,
+            mlp.params(),
+            (X, T),
+            lr=lr,
+            batch_size=batch_size,
+            epochs=epochs,
+            rng=rng,
+            momentum=momentum,
+        )
     nets = [mlp.with_params(p) for p in res.history.x]
     classify = labels is not None
     val_loss = val_acc = None
-    with onp.errstate(all="ignore"):   # a diverging run may overflow: its curves say so
-        acc = onp.array([_accuracy(n.forward(X), labels) for n in nets]) if classify else None
+    with onp.errstate(all="ignore"):  # a diverging run may overflow: its curves say so
+        acc = (
+            onp.array([_accuracy(n.forward(X), labels) for n in nets])
+            if labels is not None
+            else None
+        )
         if val is not None:
             outs = [n.forward(val[0]) for n in nets]
             val_loss = onp.array([float(value_fn(o, val[1])) for o in outs])
-            if classify:
+            if classify and val[2] is not None:
                 val_acc = onp.array([_accuracy(o, val[2]) for o in outs])
-    history = TrainingHistory(epoch=onp.arange(len(nets)), loss=onp.asarray(res.history.fun),
-                              accuracy=acc, val_loss=val_loss, val_accuracy=val_acc, result=res)
+    history = TrainingHistory(
+        epoch=onp.arange(len(nets)),
+        loss=onp.asarray(res.history.fun),
+        accuracy=acc,
+        val_loss=val_loss,
+        val_accuracy=val_acc,
+        result=res,
+    )
     return mlp.with_params(res.x), history

@@ -34,17 +34,33 @@ See the chapters ``gradient-descent``, ``least-squares``, ``newton`` and ``appen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import autograd
 import numpy as onp
 
+from jaccourse._autodiff import (
+    autograd_call,
+    jacobian_core,
+    plain,
+    reverse_pass,
+    reverse_trace,
+    untraced,
+)
 from jaccourse._levmar import lm_solve
-from jaccourse._validation import (as_bool, as_positive_int, as_real, as_rng, as_vector,
-                                   check_callable, describe, float_array, function_named)
-from jaccourse._autodiff import (autograd_call, jacobian_core, plain, reverse_pass, reverse_trace,
-                                 untraced)
+from jaccourse._validation import (
+    as_bool,
+    as_positive_int,
+    as_real,
+    as_rng,
+    as_vector,
+    check_callable,
+    describe,
+    float_array,
+    function_named,
+)
 
 __all__ = [
     "History",
@@ -65,6 +81,7 @@ _EPS = float(onp.finfo(float).eps)
 # --------------------------------------------------------------------------------------------
 # results
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class History:
@@ -147,12 +164,17 @@ class OptimizeResult:
     nhev: int = 0
 
     def __repr__(self) -> str:
-        fun = (f"array of shape {onp.shape(self.fun)}" if onp.ndim(self.fun) else
-               f"{float(self.fun):.6g}")
-        return (f"OptimizeResult(success={self.success}, message={self.message!r}, "
-                f"x={onp.array2string(onp.asarray(self.x), precision=6)}, fun={fun}, "
-                f"cost={self.cost:.6g}, nit={self.nit}, nfev={self.nfev}, njev={self.njev}, "
-                f"nhev={self.nhev})")
+        fun = (
+            f"array of shape {onp.shape(self.fun)}"
+            if onp.ndim(self.fun)
+            else f"{float(self.fun):.6g}"
+        )
+        return (
+            f"OptimizeResult(success={self.success}, message={self.message!r}, "
+            f"x={onp.array2string(onp.asarray(self.x), precision=6)}, fun={fun}, "
+            f"cost={self.cost:.6g}, nit={self.nit}, nfev={self.nfev}, njev={self.njev}, "
+            f"nhev={self.nhev})"
+        )
 
 
 class _NonFinite(Exception):
@@ -173,8 +195,10 @@ def _norm(v: onp.ndarray) -> float:
 # evaluating objectives and their derivatives, with counts
 # --------------------------------------------------------------------------------------------
 
-def _ad_value_and_grad(func: str, f: Callable, x: onp.ndarray, fname: str = "fun"
-                       ) -> tuple[float, onp.ndarray]:
+
+def _ad_value_and_grad(
+    func: str, f: Callable, x: onp.ndarray, fname: str = "fun"
+) -> tuple[float, onp.ndarray]:
     """``(f(x), grad f(x))`` by one reverse pass of autograd, with the package's checks;
     ``fname`` is the name of ``f``'s parameter in ``func``, for the messages.
 
@@ -183,8 +207,9 @@ def _ad_value_and_grad(func: str, f: Callable, x: onp.ndarray, fname: str = "fun
         raw, node = reverse_trace(f, x)
         value = plain(func, raw, "f(x)")
         if value.ndim != 0:
-            raise ValueError(f"{func}: the objective {fname} must return a scalar, got shape "
-                             f"{value.shape}")
+            raise ValueError(
+                f"{func}: the objective {fname} must return a scalar, got shape {value.shape}"
+            )
         if not _finite(value):
             raise _NonFinite(f"the objective is {float(value)}")
         if node is None:
@@ -223,8 +248,9 @@ class _Scalar:
         with onp.errstate(all="ignore"):
             g = plain(self.func, self.grad(x.copy()), "grad(x)")
         if g.shape != x.shape:
-            raise ValueError(f"{self.func}: grad must return an array of shape {x.shape}, "
-                             f"got shape {g.shape}")
+            raise ValueError(
+                f"{self.func}: grad must return an array of shape {x.shape}, got shape {g.shape}"
+            )
         if not _finite(g):
             raise _NonFinite("the gradient has NaN or inf entries")
         return value, g
@@ -251,9 +277,15 @@ def _beta(func: str, name: str, value: Any) -> float:
     return b
 
 
-def _first_order(func: str, fun: Callable, x0: onp.ndarray, grad: Callable | None, steps: int,
-                 tol: float, rule: Callable[[onp.ndarray, onp.ndarray, int], onp.ndarray]
-                 ) -> OptimizeResult:
+def _first_order(
+    func: str,
+    fun: Callable,
+    x0: onp.ndarray,
+    grad: Callable | None,
+    steps: int,
+    tol: float,
+    rule: Callable[[onp.ndarray, onp.ndarray, int], onp.ndarray],
+) -> OptimizeResult:
     """The loop shared by gradient descent, momentum and Adam: ``x <- rule(x, g, k)``."""
     obj = _Scalar(func, fun, grad)
     x = x0.copy()
@@ -285,19 +317,30 @@ def _first_order(func: str, fun: Callable, x0: onp.ndarray, grad: Callable | Non
         else:
             if tol > 0:
                 success = False
-                message = (f"the gradient norm {gs[-1]:.3g} is still > tol = {tol:g} after "
-                           f"{steps} steps")
-    return OptimizeResult(x=x, fun=f, cost=f, nit=nit, nfev=obj.nfev, njev=obj.njev,
-                          success=success, message=message,
-                          history=History(onp.array(xs), onp.array(fs), onp.array(gs)))
+                message = (
+                    f"the gradient norm {gs[-1]:.3g} is still > tol = {tol:g} after {steps} steps"
+                )
+    return OptimizeResult(
+        x=x,
+        fun=f,
+        cost=f,
+        nit=nit,
+        nfev=obj.nfev,
+        njev=obj.njev,
+        success=success,
+        message=message,
+        history=History(onp.array(xs), onp.array(fs), onp.array(gs)),
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # first-order methods
 # --------------------------------------------------------------------------------------------
 
-def gradient_descent(fun: Callable, x0: Any, *, lr: float, steps: int,
-                     grad: Callable | None = None, tol: float = 0.0) -> OptimizeResult:
+
+def gradient_descent(
+    fun: Callable, x0: Any, *, lr: float, steps: int, grad: Callable | None = None, tol: float = 0.0
+) -> OptimizeResult:
     """Gradient descent with a fixed step: ``x_{k+1} = x_k - lr * grad f(x_k)``.
 
     The gradient is the transposed ``(1, n)`` Jacobian of ``f``. On a quadratic with Hessian
@@ -345,9 +388,17 @@ def gradient_descent(fun: Callable, x0: Any, *, lr: float, steps: int,
     return _first_order(func, fun, x0, grad, steps, tol, lambda x, g, k: x - lr * g)
 
 
-def momentum(fun: Callable, x0: Any, *, lr: float, steps: int, beta: float = 0.9,
-             nesterov: bool = False, grad: Callable | None = None,
-             tol: float = 0.0) -> OptimizeResult:
+def momentum(
+    fun: Callable,
+    x0: Any,
+    *,
+    lr: float,
+    steps: int,
+    beta: float = 0.9,
+    nesterov: bool = False,
+    grad: Callable | None = None,
+    tol: float = 0.0,
+) -> OptimizeResult:
     """Gradient descent with momentum (Polyak's heavy ball, or Nesterov's look-ahead).
 
     ``v_{k+1} = beta v_k + grad f(y_k)``, ``x_{k+1} = x_k - lr v_{k+1}`` with ``v_0 = 0`` and
@@ -403,14 +454,31 @@ def momentum(fun: Callable, x0: Any, *, lr: float, steps: int, beta: float = 0.9
     res = _first_order(func, fun, x0, grad, steps, tol, rule)
     if not nesterov:
         return res
-    return OptimizeResult(x=res.x, fun=res.fun, cost=res.cost, nit=res.nit,
-                          nfev=res.nfev + lookahead.nfev, njev=res.njev + lookahead.njev,
-                          success=res.success, message=res.message, history=res.history)
+    return OptimizeResult(
+        x=res.x,
+        fun=res.fun,
+        cost=res.cost,
+        nit=res.nit,
+        nfev=res.nfev + lookahead.nfev,
+        njev=res.njev + lookahead.njev,
+        success=res.success,
+        message=res.message,
+        history=res.history,
+    )
 
 
-def adam(fun: Callable, x0: Any, *, lr: float = 1e-3, beta1: float = 0.9,
-         beta2: float = 0.999, eps: float = 1e-8, steps: int,
-         grad: Callable | None = None, tol: float = 0.0) -> OptimizeResult:
+def adam(
+    fun: Callable,
+    x0: Any,
+    *,
+    lr: float = 1e-3,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    steps: int,
+    grad: Callable | None = None,
+    tol: float = 0.0,
+) -> OptimizeResult:
     """Adam (Kingma and Ba 2015): steps scaled per coordinate by running gradient moments.
 
     With ``g_k = grad f(x_k)``, ``m_0 = v_0 = 0`` and ``t = k + 1``::
@@ -463,9 +531,9 @@ def adam(fun: Callable, x0: Any, *, lr: float = 1e-3, beta1: float = 0.9,
         nonlocal m, v
         t = k + 1
         m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g ** 2
-        m_hat = m / (1 - beta1 ** t)
-        v_hat = v / (1 - beta2 ** t)
+        v = beta2 * v + (1 - beta2) * g**2
+        m_hat = m / (1 - beta1**t)
+        v_hat = v / (1 - beta2**t)
         return x - lr * m_hat / (onp.sqrt(v_hat) + eps)
 
     return _first_order(func, fun, x0, grad, steps, tol, rule)
@@ -491,13 +559,24 @@ def _as_data(func: str, data: Any) -> tuple[tuple[onp.ndarray, ...], bool, int]:
         raise ValueError(f"{func}: data must hold at least one sample, got 0")
     for i, arr in enumerate(out):
         if len(arr) != n:
-            raise ValueError(f"{func}: every array of data must have the same number of samples "
-                             f"(leading axis): data[0] has {n}, data[{i}] has {len(arr)}")
+            raise ValueError(
+                f"{func}: every array of data must have the same number of samples "
+                f"(leading axis): data[0] has {n}, data[{i}] has {len(arr)}"
+            )
     return tuple(out), single, n
 
 
-def sgd(loss: Callable, x0: Any, data: Any, *, lr: float, batch_size: int, epochs: int,
-        rng: onp.random.Generator | int | None = None, momentum: float = 0.0) -> OptimizeResult:
+def sgd(
+    loss: Callable,
+    x0: Any,
+    data: Any,
+    *,
+    lr: float,
+    batch_size: int,
+    epochs: int,
+    rng: onp.random.Generator | int | None = None,
+    momentum: float = 0.0,
+) -> OptimizeResult:
     """Stochastic gradient descent on mini-batches (Robbins and Monro 1951).
 
     Each epoch shuffles the samples with ``rng`` and walks through them in mini-batches ``B``
@@ -586,20 +665,22 @@ def sgd(loss: Callable, x0: Any, data: Any, *, lr: float, batch_size: int, epoch
         for epoch in range(epochs):
             order = rng.permutation(n_samples)
             for start in range(0, n_samples, batch_size):
-                batch = batch_of(order[start:start + batch_size])
+                batch = batch_of(order[start : start + batch_size])
                 counts["nfev"] += 1
                 counts["njev"] += 1
                 try:
-                    _, g = _ad_value_and_grad(func, lambda p: loss(p, batch), x, "loss")
+                    _, g = _ad_value_and_grad(func, lambda p: loss(p, batch), x, "loss")  # noqa: B023 (called here)
                 except _NonFinite as err:
-                    raise _NonFinite(f"{err} (mini-batch loss) at update {nit + 1}, "
-                                     f"epoch {epoch + 1}") from None
+                    raise _NonFinite(
+                        f"{err} (mini-batch loss) at update {nit + 1}, epoch {epoch + 1}"
+                    ) from None
                 v = beta * v + g
                 with onp.errstate(all="ignore"):
                     x_new = x - lr * v
                 if not _finite(x_new):
-                    raise _NonFinite(f"the parameters became NaN or inf at update {nit + 1}, "
-                                     f"epoch {epoch + 1}")
+                    raise _NonFinite(
+                        f"the parameters became NaN or inf at update {nit + 1}, epoch {epoch + 1}"
+                    )
                 x, nit = x_new, nit + 1
             try:
                 fs.append(whole(x))
@@ -608,15 +689,23 @@ def sgd(loss: Callable, x0: Any, data: Any, *, lr: float, batch_size: int, epoch
             xs.append(x.copy())
     except _NonFinite as err:
         success, message = False, str(err)
-    return OptimizeResult(x=x, fun=fs[-1], cost=fs[-1], nit=nit, nfev=counts["nfev"],
-                          njev=counts["njev"], success=success, message=message,
-                          history=History(onp.array(xs), onp.array(fs),
-                                          onp.full(len(fs), onp.nan)))
+    return OptimizeResult(
+        x=x,
+        fun=fs[-1],
+        cost=fs[-1],
+        nit=nit,
+        nfev=counts["nfev"],
+        njev=counts["njev"],
+        success=success,
+        message=message,
+        history=History(onp.array(xs), onp.array(fs), onp.full(len(fs), onp.nan)),
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Newton's method
 # --------------------------------------------------------------------------------------------
+
 
 def _shifted_cholesky(H: onp.ndarray) -> tuple[onp.ndarray, float]:
     """Cholesky factor of ``H + tau I`` with the smallest ``tau`` of the sequence of Nocedal and
@@ -633,9 +722,16 @@ def _shifted_cholesky(H: onp.ndarray) -> tuple[onp.ndarray, float]:
     raise onp.linalg.LinAlgError("no shift made the Hessian positive definite")
 
 
-def newton(fun: Callable, x0: Any, *, tol: float = 1e-10, max_iter: int = 100,
-           line_search: bool = True, grad: Callable | None = None,
-           hess: Callable | None = None) -> OptimizeResult:
+def newton(
+    fun: Callable,
+    x0: Any,
+    *,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+    line_search: bool = True,
+    grad: Callable | None = None,
+    hess: Callable | None = None,
+) -> OptimizeResult:
     """Newton's method: solve ``H(x) p = -grad f(x)`` with the exact Hessian and step.
 
     The Hessian is the Jacobian of the gradient, so a Newton step is the root of the
@@ -701,8 +797,9 @@ def newton(fun: Callable, x0: Any, *, tol: float = 1e-10, max_iter: int = 100,
             with onp.errstate(all="ignore"):
                 H = plain(func, hess(point.copy()), "hess(x)")
             if H.shape != (n, n):
-                raise ValueError(f"{func}: hess must return an array of shape {(n, n)}, got "
-                                 f"shape {H.shape}")
+                raise ValueError(
+                    f"{func}: hess must return an array of shape {(n, n)}, got shape {H.shape}"
+                )
         else:
             with function_named(func, "fun"), onp.errstate(all="ignore"):
                 H = jacobian_core(func, hess_fn, point, "reverse")[1]
@@ -720,8 +817,9 @@ def newton(fun: Callable, x0: Any, *, tol: float = 1e-10, max_iter: int = 100,
                 message = f"the gradient norm {gs[-1]:.3g} is <= tol = {tol:g}"
                 break
             if nit >= max_iter:
-                message = (f"reached max_iter = {max_iter} with gradient norm {gs[-1]:.3g} "
-                           f"> tol = {tol:g}")
+                message = (
+                    f"reached max_iter = {max_iter} with gradient norm {gs[-1]:.3g} > tol = {tol:g}"
+                )
                 break
             try:
                 H = hessian_at(x)
@@ -739,12 +837,13 @@ def newton(fun: Callable, x0: Any, *, tol: float = 1e-10, max_iter: int = 100,
                         if f_trial <= f + 1e-4 * t * slope:
                             break
                     except _NonFinite:
-                        pass               # a step into NaN territory: shorten it
+                        pass  # a step into NaN territory: shorten it
                     t *= 0.5
                     if t * _norm(p) <= _EPS * (1.0 + _norm(x)):
                         raise _NonFinite(
                             f"the line search could not decrease f at iteration {nit + 1} "
-                            f"(gradient norm {gs[-1]:.3g}: rounding level reached?)")
+                            f"(gradient norm {gs[-1]:.3g}: rounding level reached?)"
+                        )
             else:
                 try:
                     p = onp.linalg.solve(H, -g)
@@ -761,14 +860,24 @@ def newton(fun: Callable, x0: Any, *, tol: float = 1e-10, max_iter: int = 100,
             gs.append(_norm(g))
     except _NonFinite as err:
         success, message = False, str(err)
-    return OptimizeResult(x=x, fun=f, cost=f, nit=nit, nfev=obj.nfev, njev=obj.njev, nhev=nhev,
-                          success=success, message=message,
-                          history=History(onp.array(xs), onp.array(fs), onp.array(gs)))
+    return OptimizeResult(
+        x=x,
+        fun=f,
+        cost=f,
+        nit=nit,
+        nfev=obj.nfev,
+        njev=obj.njev,
+        nhev=nhev,
+        success=success,
+        message=message,
+        history=History(onp.array(xs), onp.array(fs), onp.array(gs)),
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # least squares
 # --------------------------------------------------------------------------------------------
+
 
 class _Residual:
     """A residual ``r: R^n -> R^m`` with its Jacobian (autograd, central differences or a
@@ -778,8 +887,10 @@ class _Residual:
         self.func = func
         self.residual = check_callable(func, "residual", residual, nargs=1, call="residual(x)")
         if not (jac is None or callable(jac) or (isinstance(jac, str) and jac == "fd")):
-            raise ValueError(f"{func}: jac must be None (autograd), 'fd' (central differences) "
-                             f"or a callable x -> (m, n), got {describe(jac)}")
+            raise ValueError(
+                f"{func}: jac must be None (autograd), 'fd' (central differences) "
+                f"or a callable x -> (m, n), got {describe(jac)}"
+            )
         if callable(jac):
             check_callable(func, "jac", jac, nargs=1, call="jac(x)")
         self.jac = jac
@@ -790,11 +901,14 @@ class _Residual:
             raw = plain(func, residual(x0.copy()), "residual(x0)")
         self.nfev += 1
         if raw.ndim != 1:
-            raise ValueError(f"{func}: residual must return a 1-D array of shape (m,), got "
-                             f"shape {raw.shape}")
+            raise ValueError(
+                f"{func}: residual must return a 1-D array of shape (m,), got shape {raw.shape}"
+            )
         if raw.size < self.n:
-            raise ValueError(f"{func}: residual must have at least as many components as x0 "
-                             f"has (m >= n), got m = {raw.size} < n = {self.n}")
+            raise ValueError(
+                f"{func}: residual must have at least as many components as x0 "
+                f"has (m >= n), got m = {raw.size} < n = {self.n}"
+            )
         if not _finite(raw):
             raise ValueError(f"{func}: residual(x0) must be finite, got NaN or inf: {raw!r}")
         self.m = raw.size
@@ -807,8 +921,10 @@ class _Residual:
         with onp.errstate(all="ignore"):
             raw = plain(self.func, self.residual(x.copy()), "residual(x)")
         if raw.shape != (self.m,):
-            raise ValueError(f"{self.func}: residual must return shape ({self.m},) at every "
-                             f"point, got shape {raw.shape}")
+            raise ValueError(
+                f"{self.func}: residual must return shape ({self.m},) at every "
+                f"point, got shape {raw.shape}"
+            )
         self._last = (x.tobytes(), raw)
         return raw.copy()
 
@@ -821,8 +937,9 @@ class _Residual:
             with onp.errstate(all="ignore"):
                 J = plain(self.func, self.jac(x.copy()), "jac(x)")
             if J.shape != (self.m, self.n):
-                raise ValueError(f"{self.func}: jac must return shape ({self.m}, {self.n}), "
-                                 f"got shape {J.shape}")
+                raise ValueError(
+                    f"{self.func}: jac must return shape ({self.m}, {self.n}), got shape {J.shape}"
+                )
         else:
             J = onp.empty((self.m, self.n))
             steps = _EPS ** (1 / 3) * onp.maximum(1.0, onp.abs(x))
@@ -834,17 +951,33 @@ class _Residual:
         return J
 
 
-def _lsq_result(res: _Residual, x: onp.ndarray, r: onp.ndarray, nit: int, success: bool,
-                message: str, xs: list, costs: list) -> OptimizeResult:
+def _lsq_result(
+    res: _Residual,
+    x: onp.ndarray,
+    r: onp.ndarray,
+    nit: int,
+    success: bool,
+    message: str,
+    xs: list,
+    costs: list,
+) -> OptimizeResult:
     cost = 0.5 * float(r @ r)
-    return OptimizeResult(x=x, fun=r, cost=cost, nit=nit, nfev=res.nfev, njev=res.njev,
-                          success=success, message=message,
-                          history=History(onp.array(xs), onp.array(costs),
-                                          onp.full(len(costs), onp.nan)))
+    return OptimizeResult(
+        x=x,
+        fun=r,
+        cost=cost,
+        nit=nit,
+        nfev=res.nfev,
+        njev=res.njev,
+        success=success,
+        message=message,
+        history=History(onp.array(xs), onp.array(costs), onp.full(len(costs), onp.nan)),
+    )
 
 
-def gauss_newton(residual: Callable, x0: Any, *, jac: Any = None, tol: float = 1e-10,
-                 max_iter: int = 100) -> OptimizeResult:
+def gauss_newton(
+    residual: Callable, x0: Any, *, jac: Any = None, tol: float = 1e-10, max_iter: int = 100
+) -> OptimizeResult:
     """The Gauss-Newton method for ``min 0.5 |r(x)|^2``: ``x <- x + p`` with ``J p ~= -r``.
 
     The step solves the linearised problem ``min |r + J p|`` (in the least-squares sense, by
@@ -918,9 +1051,16 @@ def gauss_newton(residual: Callable, x0: Any, *, jac: Any = None, tol: float = 1
     return _lsq_result(res, x, r, nit, success, message, xs, costs)
 
 
-def levenberg_marquardt(residual: Callable, x0: Any, *, jac: Any = None, ftol: float = 1e-10,
-                        xtol: float = 1e-10, gtol: float = 1e-10,
-                        max_nfev: int | None = None) -> OptimizeResult:
+def levenberg_marquardt(
+    residual: Callable,
+    x0: Any,
+    *,
+    jac: Any = None,
+    ftol: float = 1e-10,
+    xtol: float = 1e-10,
+    gtol: float = 1e-10,
+    max_nfev: int | None = None,
+) -> OptimizeResult:
     """The Levenberg-Marquardt method for ``min 0.5 |r(x)|^2``, as MINPACK's ``lmder``.
 
     Each step solves the damped system ``(J^T J + lambda D^T D) p = -J^T r``: ``lambda = 0`` is a
@@ -980,18 +1120,34 @@ def levenberg_marquardt(residual: Callable, x0: Any, *, jac: Any = None, ftol: f
         max_nfev = 100 * (n + 1) * (2 * n + 1 if isinstance(jac, str) else 1)
     else:
         max_nfev = as_positive_int(func, "max_nfev", max_nfev)
-    out = lm_solve(res, res.jacobian, x, ftol=ftol, xtol=xtol, gtol=gtol, max_nfev=max_nfev,
-                   nfev=lambda: res.nfev)
-    return _lsq_result(res, onp.asarray(out.x, dtype=float), onp.asarray(out.fvec, dtype=float),
-                       out.nit, bool(out.success), out.message, list(out.xs), list(out.costs))
+    out = lm_solve(
+        res,
+        res.jacobian,
+        x,
+        ftol=ftol,
+        xtol=xtol,
+        gtol=gtol,
+        max_nfev=max_nfev,
+        nfev=lambda: res.nfev,
+    )
+    return _lsq_result(
+        res,
+        onp.asarray(out.x, dtype=float),
+        onp.asarray(out.fvec, dtype=float),
+        out.nit,
+        bool(out.success),
+        out.message,
+        list(out.xs),
+        list(out.costs),
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # critical points
 # --------------------------------------------------------------------------------------------
 
-def classify_critical_point(f: Callable, x: Any, *, tol: float = 1e-8,
-                            gtol: float = 1e-6) -> str:
+
+def classify_critical_point(f: Callable, x: Any, *, tol: float = 1e-8, gtol: float = 1e-6) -> str:
     """Classify a critical point of ``f: R^n -> R`` by the eigenvalues of its Hessian.
 
     With the eigenvalues ``lambda_i`` of the (autograd) Hessian at ``x``: all ``> tol`` gives
@@ -1035,10 +1191,13 @@ def classify_critical_point(f: Callable, x: Any, *, tol: float = 1e-8,
     try:
         _, g = _ad_value_and_grad(func, f, x, "f")
     except _NonFinite as err:
-        raise ValueError(f"{func}: f must be finite with a finite gradient at x, but {err}") from None
+        raise ValueError(
+            f"{func}: f must be finite with a finite gradient at x, but {err}"
+        ) from None
     if _norm(g) > gtol:
-        raise ValueError(f"{func}: x is not a critical point: |grad f(x)| = "
-                         f"{_norm(g):.3g} > gtol = {gtol:g}")
+        raise ValueError(
+            f"{func}: x is not a critical point: |grad f(x)| = {_norm(g):.3g} > gtol = {gtol:g}"
+        )
     H = jacobian_core(func, autograd.grad(f), x, "reverse")[1]
     if not _finite(H):
         raise ValueError(f"{func}: the Hessian of f at x has NaN or inf entries")

@@ -19,11 +19,13 @@ Chapters: ``jacobian-determinant``, ``gaussian-integral``, ``linear-maps``,
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as onp
+from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon
@@ -68,7 +70,7 @@ PNG_TEXT_KEY: str = "jaccourse:smallest-text-pt"
 """The PNG text field in which a notebook's figures carry their smallest text size in points
 (see :func:`use_style`)."""
 
-STYLE: dict[str, Any] = {
+STYLE: dict[Any, Any] = {
     "figure.facecolor": "white",
     "figure.edgecolor": "white",
     "axes.facecolor": "white",
@@ -80,7 +82,7 @@ STYLE: dict[str, Any] = {
     "savefig.dpi": 150,
     "savefig.bbox": "tight",
     # every size in points, none relative ("small" would follow font.size)
-    "font.size": 11.0,             # plain text; "small" (x 0.833) is then 9.2 pt: prefer numbers
+    "font.size": 11.0,  # plain text; "small" (x 0.833) is then 9.2 pt: prefer numbers
     "axes.labelsize": 12.0,
     "axes.titlesize": 12.0,
     "figure.titlesize": 12.0,
@@ -90,7 +92,7 @@ STYLE: dict[str, Any] = {
     "legend.fontsize": MIN_FONT_PT,
     "legend.title_fontsize": MIN_FONT_PT,
     "legend.frameon": False,
-    "axes.prop_cycle": mpl.cycler(color=list(OKABE_ITO)),
+    "axes.prop_cycle": cycler(color=list(OKABE_ITO)),
     "axes.grid": True,
     "axes.axisbelow": True,
     "grid.color": "#e3e3e3",
@@ -140,7 +142,7 @@ def use_style() -> None:
     >>> mpl.rcParams["xtick.labelsize"], mpl.rcParams["figure.figsize"][0] <= 6.5
     (10.0, True)
     """
-    _mark_inline_pngs()   # first: loading the inline backend may set rcParams of its own
+    _mark_inline_pngs()  # first: loading the inline backend may set rcParams of its own
     mpl.rcParams.update(STYLE)
 
 
@@ -187,8 +189,11 @@ def smallest_text_pt(fig: Figure) -> float | None:
 
     width, height = fig.bbox.size
     renderer = RendererAgg(max(1, int(width)), max(1, int(height)), fig.dpi)
-    silent = {name: (lambda *args, **kwargs: None) for name in dir(RendererBase)
-              if name.startswith("draw_") or name in ("open_group", "close_group")}
+    silent = {
+        name: (lambda *args, **kwargs: None)
+        for name in dir(RendererBase)
+        if name.startswith("draw_") or name in ("open_group", "close_group")
+    }
     silent.update(draw_text=record, draw_tex=record_tex)
     for name, method in silent.items():
         setattr(renderer, name, method)
@@ -201,7 +206,7 @@ def _mark_inline_pngs() -> None:
     carry :func:`smallest_text_pt` in the text field :data:`PNG_TEXT_KEY`. Idempotent."""
     try:
         from IPython import get_ipython
-    except ImportError:            # pragma: no cover - IPython comes with the notebook tools
+    except ImportError:  # pragma: no cover - IPython comes with the notebook tools
         return
     shell = get_ipython()
     backend = str(mpl.rcParams._get("backend") or "")
@@ -213,20 +218,20 @@ def _mark_inline_pngs() -> None:
     try:
         printer = formatter.lookup_by_type(Figure)
     except (AttributeError, KeyError):
-        return                     # PNG output switched off: nothing to mark
+        return  # PNG output switched off: nothing to mark
     if getattr(printer, "_jaccourse_marks_text", False):
         return
 
     def png(fig, **kwargs):
         try:
             smallest = smallest_text_pt(fig)
-        except Exception:          # a figure that cannot draw fails in the printer itself
+        except Exception:  # a figure that cannot draw fails in the printer itself
             smallest = None
         if smallest is not None:
             kwargs["metadata"] = {**kwargs.get("metadata", {}), PNG_TEXT_KEY: f"{smallest:g}"}
         return printer(fig, **kwargs)
 
-    png._jaccourse_marks_text = True
+    setattr(png, "_jaccourse_marks_text", True)  # noqa: B010 (an attribute of a function)
     formatter.for_type(Figure, png)
 
 
@@ -234,9 +239,14 @@ def _mark_inline_pngs() -> None:
 # argument checks
 # --------------------------------------------------------------------------------------------
 
+
 def _interval(func: str, name: str, value: Any) -> tuple[float, float]:
     """``value`` as a finite ``(a, b)`` with ``a < b``."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, onp.ndarray)) or len(value) != 2:
+    if (
+        isinstance(value, (str, bytes))
+        or not isinstance(value, (Sequence, onp.ndarray))
+        or len(value) != 2
+    ):
         raise TypeError(f"{func}: {name} must be a pair (a, b) of numbers, got {describe(value)}")
     a = as_real(func, name, value[0] if not isinstance(value[0], onp.generic) else value[0].item())
     b = as_real(func, name, value[1] if not isinstance(value[1], onp.generic) else value[1].item())
@@ -248,8 +258,14 @@ def _interval(func: str, name: str, value: Any) -> tuple[float, float]:
 def _highlight(func: str, value: Any) -> tuple[float, float, float, float] | None:
     if value is None:
         return None
-    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, onp.ndarray)) or len(value) != 4:
-        raise TypeError(f"{func}: highlight must be None or (u0, v0, du, dv), got {describe(value)}")
+    if (
+        isinstance(value, (str, bytes))
+        or not isinstance(value, (Sequence, onp.ndarray))
+        or len(value) != 4
+    ):
+        raise TypeError(
+            f"{func}: highlight must be None or (u0, v0, du, dv), got {describe(value)}"
+        )
     vals = [v.item() if isinstance(v, onp.generic) else v for v in value]
     u0 = as_real(func, "highlight", vals[0])
     v0 = as_real(func, "highlight", vals[1])
@@ -274,11 +290,17 @@ def _label(name: str) -> str:
 # figures
 # --------------------------------------------------------------------------------------------
 
-def plot_grid_and_image(transform: CoordinateTransform | Callable[[Any], Any],
-                        u_bounds: Sequence[float], v_bounds: Sequence[float], *,
-                        n_lines: int = 9, samples: int = 100,
-                        highlight: Sequence[float] | None = None,
-                        axes: Sequence[Axes] | None = None) -> tuple[Figure, tuple[Axes, Axes]]:
+
+def plot_grid_and_image(
+    transform: CoordinateTransform | Callable[[Any], Any],
+    u_bounds: Sequence[float],
+    v_bounds: Sequence[float],
+    *,
+    n_lines: int = 9,
+    samples: int = 100,
+    highlight: Sequence[float] | None = None,
+    axes: Sequence[Axes] | None = None,
+) -> tuple[Figure, tuple[Axes, Axes]]:
     """Draw a grid of the ``(u, v)`` domain (left) and its image under a 2-D map (right).
 
     Formula: the lines ``u = u_i`` and ``v = v_j`` (``n_lines`` of each, evenly spaced and
@@ -312,7 +334,8 @@ def plot_grid_and_image(transform: CoordinateTransform | Callable[[Any], Any],
     check_callable(func, "transform", transform)
     if isinstance(transform, CoordinateTransform) and transform.dim != 2:
         raise ValueError(
-            f"{func}: transform must be a 2-D map, got {transform.name!r} with {transform.dim} variables"
+            f"{func}: transform must be a 2-D map, got {transform.name!r} with {transform.dim} "
+            "variables"
         )
     u_a, u_b = _interval(func, "u_bounds", u_bounds)
     v_a, v_b = _interval(func, "v_bounds", v_bounds)
@@ -326,13 +349,19 @@ def plot_grid_and_image(transform: CoordinateTransform | Callable[[Any], Any],
     if axes is None:
         fig, (ax_u, ax_x) = plt.subplots(1, 2, figsize=(6.4, 3.2), layout="constrained")
     else:
-        if (isinstance(axes, (str, bytes)) or not isinstance(axes, (Sequence, onp.ndarray)) or len(axes) != 2
-                or not all(isinstance(a, Axes) for a in axes)):
-            raise TypeError(f"{func}: axes must be None or a pair of matplotlib Axes, got {describe(axes)}")
+        if (
+            isinstance(axes, (str, bytes))
+            or not isinstance(axes, (Sequence, onp.ndarray))
+            or len(axes) != 2
+            or not all(isinstance(a, Axes) for a in axes)
+        ):
+            raise TypeError(
+                f"{func}: axes must be None or a pair of matplotlib Axes, got {describe(axes)}"
+            )
         ax_u, ax_x = axes
         if ax_u is ax_x:
             raise ValueError(f"{func}: axes must be two different Axes")
-        fig = ax_u.get_figure()
+        fig = cast(Figure, ax_u.get_figure())  # an Axes given to us is on a figure
 
     us = onp.linspace(u_a, u_b, n_lines)
     vs = onp.linspace(v_a, v_b, n_lines)
@@ -344,21 +373,41 @@ def plot_grid_and_image(transform: CoordinateTransform | Callable[[Any], Any],
     img_u = _image(func, transform, const_u)
     img_v = _image(func, transform, const_v)
 
-    for line, img in zip(const_u, img_u):
+    for line, img in zip(const_u, img_u, strict=True):
         ax_u.plot(line[:, 0], line[:, 1], color=_U_LINES, lw=1.1)
         ax_x.plot(img[:, 0], img[:, 1], color=_U_LINES, lw=1.1)
-    for line, img in zip(const_v, img_v):
+    for line, img in zip(const_v, img_v, strict=True):
         ax_u.plot(line[:, 0], line[:, 1], color=_V_LINES, lw=1.1)
         ax_x.plot(img[:, 0], img[:, 1], color=_V_LINES, lw=1.1)
 
     if cell is not None:
         u0, v0, du, dv = cell
         corners = onp.array([[u0, v0], [u0 + du, v0], [u0 + du, v0 + dv], [u0, v0 + dv]])
-        ax_u.add_patch(Polygon(corners, closed=True, facecolor=_HIGHLIGHT, edgecolor="black",
-                               lw=0.8, alpha=0.85, zorder=3, gid="highlight-cell"))
+        ax_u.add_patch(
+            Polygon(
+                corners,
+                closed=True,
+                facecolor=_HIGHLIGHT,
+                edgecolor="black",
+                lw=0.8,
+                alpha=0.85,
+                zorder=3,
+                gid="highlight-cell",
+            )
+        )
         image = _image(func, transform, rectangle_boundary(u0, v0, du, dv, samples))
-        ax_x.add_patch(Polygon(image, closed=True, facecolor=_HIGHLIGHT, edgecolor="black",
-                               lw=0.8, alpha=0.85, zorder=3, gid="highlight-image"))
+        ax_x.add_patch(
+            Polygon(
+                image,
+                closed=True,
+                facecolor=_HIGHLIGHT,
+                edgecolor="black",
+                lw=0.8,
+                alpha=0.85,
+                zorder=3,
+                gid="highlight-image",
+            )
+        )
 
     names = transform.variables if isinstance(transform, CoordinateTransform) else ("u", "v")
     ax_u.set_xlabel(_label(names[0]))
@@ -375,10 +424,16 @@ def _default_function(x: onp.ndarray, y: onp.ndarray) -> onp.ndarray:
     return onp.exp(-(x**2 + y**2))
 
 
-def plot_polar_cells(n_r: int = 6, n_theta: int = 12, R: float = 2.5, *, ax: Axes | None = None,
-                     function: Callable[[onp.ndarray, onp.ndarray], Any] | None = None
-                     ) -> tuple[Figure, Axes]:
-    """Polar cells over a filled contour plot of ``function``, one cell marked with ``dr`` and ``r dθ``.
+def plot_polar_cells(
+    n_r: int = 6,
+    n_theta: int = 12,
+    R: float = 2.5,
+    *,
+    ax: Axes | None = None,
+    function: Callable[[onp.ndarray, onp.ndarray], Any] | None = None,
+) -> tuple[Figure, Axes]:
+    """Polar cells over a filled contour plot of ``function``, one cell marked with ``dr`` and
+    ``r dθ``.
 
     Formula: the circles ``r = k R / n_r`` and the rays ``θ = 2 pi j / n_theta`` cut the disc
     into cells; the marked cell ``[r, r + dr] x [θ, θ + dθ]`` (``gid="highlight-cell"``) is
@@ -416,7 +471,7 @@ def plot_polar_cells(n_r: int = 6, n_theta: int = 12, R: float = 2.5, *, ax: Axe
     elif not isinstance(ax, Axes):
         raise TypeError(f"{func}: ax must be None or a matplotlib Axes, got {describe(ax)}")
     else:
-        fig = ax.get_figure()
+        fig = cast(Figure, ax.get_figure())  # an Axes given to us is on a figure
 
     lim = 1.1 * R
     grid = onp.linspace(-lim, lim, 241)
@@ -425,10 +480,13 @@ def plot_polar_cells(n_r: int = 6, n_theta: int = 12, R: float = 2.5, *, ax: Axe
     try:
         F = onp.asarray(out, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"{func}: function must return an array of real numbers, got {describe(out)}") from None
+        raise TypeError(
+            f"{func}: function must return an array of real numbers, got {describe(out)}"
+        ) from None
     if F.shape != X.shape:
         raise ValueError(
-            f"{func}: function must take arrays x, y of shape {X.shape} and return that shape, got shape {F.shape}"
+            f"{func}: function must take arrays x, y of shape {X.shape} and return that shape, "
+            f"got shape {F.shape}"
         )
     if not onp.all(onp.isfinite(F)):
         raise ValueError(f"{func}: function returned NaN or inf on the plotted square")
@@ -437,7 +495,9 @@ def plot_polar_cells(n_r: int = 6, n_theta: int = 12, R: float = 2.5, *, ax: Axe
     dr, dtheta = R / n_r, 2 * onp.pi / n_theta
     circle = onp.linspace(0.0, 2 * onp.pi, 361)
     for k in range(1, n_r + 1):
-        ax.plot(k * dr * onp.cos(circle), k * dr * onp.sin(circle), color="#333333", lw=0.8, zorder=2)
+        ax.plot(
+            k * dr * onp.cos(circle), k * dr * onp.sin(circle), color="#333333", lw=0.8, zorder=2
+        )
     for j in range(n_theta):
         t = j * dtheta
         ax.plot([0.0, R * onp.cos(t)], [0.0, R * onp.sin(t)], color="#333333", lw=0.8, zorder=2)
@@ -446,19 +506,49 @@ def plot_polar_cells(n_r: int = 6, n_theta: int = 12, R: float = 2.5, *, ax: Axe
     r_a, r_b = i * dr, (i + 1) * dr
     t_a, t_b = dtheta, 2 * dtheta
     arc = onp.linspace(t_a, t_b, 60)
-    boundary = onp.concatenate([
-        onp.stack([r_a * onp.cos(arc), r_a * onp.sin(arc)], axis=-1),
-        onp.stack([r_b * onp.cos(arc[::-1]), r_b * onp.sin(arc[::-1])], axis=-1),
-    ])
-    ax.add_patch(Polygon(boundary, closed=True, facecolor=_HIGHLIGHT, edgecolor="black", lw=1.2,
-                         alpha=0.9, zorder=3, gid="highlight-cell"))
+    boundary = onp.concatenate(
+        [
+            onp.stack([r_a * onp.cos(arc), r_a * onp.sin(arc)], axis=-1),
+            onp.stack([r_b * onp.cos(arc[::-1]), r_b * onp.sin(arc[::-1])], axis=-1),
+        ]
+    )
+    ax.add_patch(
+        Polygon(
+            boundary,
+            closed=True,
+            facecolor=_HIGHLIGHT,
+            edgecolor="black",
+            lw=1.2,
+            alpha=0.9,
+            zorder=3,
+            gid="highlight-cell",
+        )
+    )
     box = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
     r_mid, t_out = 0.5 * (r_a + r_b), t_a - 0.18 * dtheta
-    ax.text(r_mid * onp.cos(t_out), r_mid * onp.sin(t_out), r"$dr$", ha="center", va="center",
-            fontsize=12, bbox=box, zorder=4, gid="label-dr")
+    ax.text(
+        r_mid * onp.cos(t_out),
+        r_mid * onp.sin(t_out),
+        r"$dr$",
+        ha="center",
+        va="center",
+        fontsize=12,
+        bbox=box,
+        zorder=4,
+        gid="label-dr",
+    )
     t_mid, r_out = 0.5 * (t_a + t_b), r_b + 0.35 * dr
-    ax.text(r_out * onp.cos(t_mid), r_out * onp.sin(t_mid), r"$r\,d\theta$", ha="center",
-            va="center", fontsize=12, bbox=box, zorder=4, gid="label-rdtheta")
+    ax.text(
+        r_out * onp.cos(t_mid),
+        r_out * onp.sin(t_mid),
+        r"$r\,d\theta$",
+        ha="center",
+        va="center",
+        fontsize=12,
+        bbox=box,
+        zorder=4,
+        gid="label-rdtheta",
+    )
 
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
@@ -469,11 +559,14 @@ def plot_polar_cells(n_r: int = 6, n_theta: int = 12, R: float = 2.5, *, ax: Axe
     return fig, ax
 
 
-def plot_concept_map(nodes: dict[str, tuple[float, float, str]],
-                     edges: Sequence[tuple[str, str]], *,
-                     groups: dict[str, int] | None = None,
-                     ax: Axes | None = None,
-                     figsize: tuple[float, float] = (9.0, 4.2)) -> tuple[Figure, Axes]:
+def plot_concept_map(
+    nodes: dict[str, tuple[float, float, str]],
+    edges: Sequence[tuple[str, str]],
+    *,
+    groups: dict[str, int] | None = None,
+    ax: Axes | None = None,
+    figsize: tuple[float, float] = (9.0, 4.2),
+) -> tuple[Figure, Axes]:
     """Draw a concept map: labelled boxes joined by arrows.
 
     ``nodes`` maps a key to ``(x, y, label)`` in data coordinates (the axes span the nodes
@@ -495,11 +588,12 @@ def plot_concept_map(nodes: dict[str, tuple[float, float, str]],
     """
     func = "plot_concept_map"
     if not isinstance(nodes, dict) or not nodes:
-        raise TypeError(f"{func}: nodes must be a non-empty dict key -> (x, y, label), got {describe(nodes)}")
+        raise TypeError(
+            f"{func}: nodes must be a non-empty dict key -> (x, y, label), got {describe(nodes)}"
+        )
     positions: dict[str, tuple[float, float]] = {}
     for key, value in nodes.items():
-        if (not isinstance(value, (tuple, list)) or len(value) != 3
-                or not isinstance(value[2], str)):
+        if not isinstance(value, (tuple, list)) or len(value) != 3 or not isinstance(value[2], str):
             raise ValueError(f"{func}: nodes[{key!r}] must be (x, y, label), got {describe(value)}")
         x = as_real(func, f"nodes[{key!r}] x", value[0])
         y = as_real(func, f"nodes[{key!r}] y", value[1])
@@ -507,7 +601,9 @@ def plot_concept_map(nodes: dict[str, tuple[float, float, str]],
     edge_list = list(edges)
     for edge in edge_list:
         if not isinstance(edge, (tuple, list)) or len(edge) != 2:
-            raise ValueError(f"{func}: each edge must be a pair (from_key, to_key), got {describe(edge)}")
+            raise ValueError(
+                f"{func}: each edge must be a pair (from_key, to_key), got {describe(edge)}"
+            )
         for end in edge:
             if end not in nodes:
                 raise ValueError(f"{func}: edge {tuple(edge)!r} names an unknown node {end!r}")
@@ -520,7 +616,7 @@ def plot_concept_map(nodes: dict[str, tuple[float, float, str]],
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize)
     else:
-        fig = ax.figure
+        fig = cast(Figure, ax.figure)  # an Axes given to us is on a figure
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
     ax.set_xlim(min(xs) - 0.75, max(xs) + 0.75)
@@ -529,24 +625,41 @@ def plot_concept_map(nodes: dict[str, tuple[float, float, str]],
     width, height = 1.38, 0.52
     for key, (x, y, label) in nodes.items():
         colour = OKABE_ITO[groups.get(key, 0) % len(OKABE_ITO)]
-        box = FancyBboxPatch((x - width / 2, y - height / 2), width, height,
-                             boxstyle="round,pad=0.02,rounding_size=0.08",
-                             facecolor=mpl.colors.to_rgba(colour, 0.15), edgecolor=colour,
-                             linewidth=1.5, gid=f"node-{key}")
+        box = FancyBboxPatch(
+            (x - width / 2, y - height / 2),
+            width,
+            height,
+            boxstyle="round,pad=0.02,rounding_size=0.08",
+            facecolor=mpl.colors.to_rgba(colour, 0.15),
+            edgecolor=colour,
+            linewidth=1.5,
+            gid=f"node-{key}",
+        )
         ax.add_patch(box)
         # no wrap=True: labels carry their own line breaks, and wrapping splits $...$ math
         ax.text(x, y, label, ha="center", va="center", fontsize=9)
     for start, end in edge_list:
-        tail, head = _clip_to_boxes(positions[start], positions[end], width / 2 + 0.03,
-                                    height / 2 + 0.03)
-        arrow = FancyArrowPatch(tail, head, arrowstyle="-|>", mutation_scale=12, color="0.35",
-                                linewidth=1.2, shrinkA=0, shrinkB=0, gid=f"edge-{start}-{end}")
+        tail, head = _clip_to_boxes(
+            positions[start], positions[end], width / 2 + 0.03, height / 2 + 0.03
+        )
+        arrow = FancyArrowPatch(
+            tail,
+            head,
+            arrowstyle="-|>",
+            mutation_scale=12,
+            color="0.35",
+            linewidth=1.2,
+            shrinkA=0,
+            shrinkB=0,
+            gid=f"edge-{start}-{end}",
+        )
         ax.add_patch(arrow)
     return fig, ax
 
 
-def _clip_to_boxes(p: tuple[float, float], q: tuple[float, float], half_w: float,
-                   half_h: float) -> tuple[tuple[float, float], tuple[float, float]]:
+def _clip_to_boxes(
+    p: tuple[float, float], q: tuple[float, float], half_w: float, half_h: float
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """The part of segment p -> q outside the boxes of half-sizes (half_w, half_h) at p and q."""
     dx, dy = q[0] - p[0], q[1] - p[1]
     exits = [half_w / abs(dx) if dx else onp.inf, half_h / abs(dy) if dy else onp.inf]

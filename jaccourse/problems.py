@@ -26,14 +26,24 @@ Chapters: ``least-squares`` (and the benchmark ``benchmarks/least_squares.py``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import autograd.numpy as np
 import numpy as onp
 
-from jaccourse._validation import (as_bool, as_point, as_positive_int, as_real, as_vector,
-                                   check_callable, describe, float_array, quiet)
+from jaccourse._validation import (
+    as_bool,
+    as_point,
+    as_positive_int,
+    as_real,
+    as_vector,
+    check_callable,
+    describe,
+    float_array,
+    quiet,
+)
 
 __all__ = ["rosenbrock", "rosenbrock_residual", "LeastSquaresProblem", "MGH_PROBLEMS"]
 
@@ -74,7 +84,7 @@ def rosenbrock(x: Any) -> Any:
     """
     x = as_point("rosenbrock", "x", x, min_size=2)
     head, tail = x[:-1], x[1:]
-    return np.sum(100.0 * (tail - head ** 2) ** 2 + (1.0 - head) ** 2)
+    return np.sum(100.0 * (tail - head**2) ** 2 + (1.0 - head) ** 2)
 
 
 def rosenbrock_residual(x: Any) -> Any:
@@ -177,20 +187,22 @@ class LeastSquaresProblem:
         if x0.shape != (n,):
             raise ValueError(f"{func}: x0 must have shape (n,) = ({n},), got {x0.shape}")
         if m < n:
-            raise ValueError(f"{func}: m must be >= n (at least as many residuals as "
-                             f"variables), got m = {m} < n = {n}")
+            raise ValueError(
+                f"{func}: m must be >= n (at least as many residuals as "
+                f"variables), got m = {m} < n = {n}"
+            )
         try:
             with quiet():
                 raw = self.residual(x0)
         except IndexError as err:
-            raise ValueError(f"{func}: residual(x0) failed for x0 of shape (n,) = ({n},): "
-                             f"{err}; is n right?") from err
+            raise ValueError(
+                f"{func}: residual(x0) failed for x0 of shape (n,) = ({n},): {err}; is n right?"
+            ) from err
         r0 = float_array(func, "residual(x0)", raw)
         if not onp.all(onp.isfinite(r0)):
             raise ValueError(f"{func}: residual(x0) must be finite, got NaN or inf")
         if r0.shape != (self.m,):
-            raise ValueError(f"{func}: residual(x0) must have shape (m,) = ({m},), got "
-                             f"{r0.shape}")
+            raise ValueError(f"{func}: residual(x0) must have shape (m,) = ({m},), got {r0.shape}")
         if self.zero_residual != (self.f_star == 0.0):
             raise ValueError(f"{func}: zero_residual must be True exactly when f_star == 0")
 
@@ -211,9 +223,14 @@ class LeastSquaresProblem:
 # The problems, in the order and numbering of Moré, Garbow & Hillstrom (1981).
 # ---------------------------------------------------------------------------------------
 
+
 def _freudenstein_roth(x):
-    return np.array([-13.0 + x[0] + ((5.0 - x[1]) * x[1] - 2.0) * x[1],
-                     -29.0 + x[0] + ((x[1] + 1.0) * x[1] - 14.0) * x[1]])
+    return np.array(
+        [
+            -13.0 + x[0] + ((5.0 - x[1]) * x[1] - 2.0) * x[1],
+            -29.0 + x[0] + ((x[1] + 1.0) * x[1] - 14.0) * x[1],
+        ]
+    )
 
 
 def _powell_badly_scaled(x):
@@ -251,13 +268,14 @@ def _helical_theta(x1, x2):
 
 def _helical_valley(x):
     theta = _helical_theta(x[0], x[1])
-    return np.array([10.0 * (x[2] - 10.0 * theta),
-                     10.0 * (np.sqrt(x[0] ** 2 + x[1] ** 2) - 1.0),
-                     x[2]])
+    return np.array(
+        [10.0 * (x[2] - 10.0 * theta), 10.0 * (np.sqrt(x[0] ** 2 + x[1] ** 2) - 1.0), x[2]]
+    )
 
 
-_BARD_Y = onp.array([0.14, 0.18, 0.22, 0.25, 0.29, 0.32, 0.35, 0.39, 0.37, 0.58, 0.73, 0.96,
-                     1.34, 2.10, 4.39])
+_BARD_Y = onp.array(
+    [0.14, 0.18, 0.22, 0.25, 0.29, 0.32, 0.35, 0.39, 0.37, 0.58, 0.73, 0.96, 1.34, 2.10, 4.39]
+)
 _BARD_U = onp.arange(1.0, 16.0)
 _BARD_V = 16.0 - _BARD_U
 _BARD_W = onp.minimum(_BARD_U, _BARD_V)
@@ -267,8 +285,25 @@ def _bard(x):
     return _BARD_Y - (x[0] + _BARD_U / (_BARD_V * x[1] + _BARD_W * x[2]))
 
 
-_GAUSS_Y = onp.array([0.0009, 0.0044, 0.0175, 0.0540, 0.1295, 0.2420, 0.3521, 0.3989, 0.3521,
-                      0.2420, 0.1295, 0.0540, 0.0175, 0.0044, 0.0009])
+_GAUSS_Y = onp.array(
+    [
+        0.0009,
+        0.0044,
+        0.0175,
+        0.0540,
+        0.1295,
+        0.2420,
+        0.3521,
+        0.3989,
+        0.3521,
+        0.2420,
+        0.1295,
+        0.0540,
+        0.0175,
+        0.0044,
+        0.0009,
+    ]
+)
 _GAUSS_T = (8.0 - onp.arange(1.0, 16.0)) / 2.0
 
 
@@ -276,8 +311,26 @@ def _gaussian(x):
     return x[0] * np.exp(-x[1] * (_GAUSS_T - x[2]) ** 2 / 2.0) - _GAUSS_Y
 
 
-_MEYER_Y = onp.array([34780.0, 28610.0, 23650.0, 19630.0, 16370.0, 13720.0, 11540.0, 9744.0,
-                      8261.0, 7030.0, 6005.0, 5147.0, 4427.0, 3820.0, 3307.0, 2872.0])
+_MEYER_Y = onp.array(
+    [
+        34780.0,
+        28610.0,
+        23650.0,
+        19630.0,
+        16370.0,
+        13720.0,
+        11540.0,
+        9744.0,
+        8261.0,
+        7030.0,
+        6005.0,
+        5147.0,
+        4427.0,
+        3820.0,
+        3307.0,
+        2872.0,
+    ]
+)
 _MEYER_T = 45.0 + 5.0 * onp.arange(1.0, 17.0)
 
 
@@ -289,47 +342,93 @@ _BOX_T = 0.1 * onp.arange(1.0, 11.0)  # m = 10
 
 
 def _box_3d(x):
-    return (np.exp(-_BOX_T * x[0]) - np.exp(-_BOX_T * x[1])
-            - x[2] * (onp.exp(-_BOX_T) - onp.exp(-10.0 * _BOX_T)))
+    return (
+        np.exp(-_BOX_T * x[0])
+        - np.exp(-_BOX_T * x[1])
+        - x[2] * (onp.exp(-_BOX_T) - onp.exp(-10.0 * _BOX_T))
+    )
 
 
 def _powell_singular(x):
-    return np.array([x[0] + 10.0 * x[1],
-                     math.sqrt(5.0) * (x[2] - x[3]),
-                     (x[1] - 2.0 * x[2]) ** 2,
-                     math.sqrt(10.0) * (x[0] - x[3]) ** 2])
+    return np.array(
+        [
+            x[0] + 10.0 * x[1],
+            math.sqrt(5.0) * (x[2] - x[3]),
+            (x[1] - 2.0 * x[2]) ** 2,
+            math.sqrt(10.0) * (x[0] - x[3]) ** 2,
+        ]
+    )
 
 
 def _wood(x):
-    return np.array([10.0 * (x[1] - x[0] ** 2),
-                     1.0 - x[0],
-                     math.sqrt(90.0) * (x[3] - x[2] ** 2),
-                     1.0 - x[2],
-                     math.sqrt(10.0) * (x[1] + x[3] - 2.0),
-                     (x[1] - x[3]) / math.sqrt(10.0)])
+    return np.array(
+        [
+            10.0 * (x[1] - x[0] ** 2),
+            1.0 - x[0],
+            math.sqrt(90.0) * (x[3] - x[2] ** 2),
+            1.0 - x[2],
+            math.sqrt(10.0) * (x[1] + x[3] - 2.0),
+            (x[1] - x[3]) / math.sqrt(10.0),
+        ]
+    )
 
 
-_KO_Y = onp.array([0.1957, 0.1947, 0.1735, 0.1600, 0.0844, 0.0627, 0.0456, 0.0342, 0.0323,
-                   0.0235, 0.0246])
+_KO_Y = onp.array(
+    [0.1957, 0.1947, 0.1735, 0.1600, 0.0844, 0.0627, 0.0456, 0.0342, 0.0323, 0.0235, 0.0246]
+)
 _KO_U = onp.array([4.0, 2.0, 1.0, 0.5, 0.25, 0.167, 0.125, 0.1, 0.0833, 0.0714, 0.0625])
 
 
 def _kowalik_osborne(x):
-    return _KO_Y - x[0] * (_KO_U ** 2 + _KO_U * x[1]) / (_KO_U ** 2 + _KO_U * x[2] + x[3])
+    return _KO_Y - x[0] * (_KO_U**2 + _KO_U * x[1]) / (_KO_U**2 + _KO_U * x[2] + x[3])
 
 
 _BD_T = onp.arange(1.0, 21.0) / 5.0  # m = 20
 
 
 def _brown_dennis(x):
-    return ((x[0] + _BD_T * x[1] - onp.exp(_BD_T)) ** 2
-            + (x[2] + x[3] * onp.sin(_BD_T) - onp.cos(_BD_T)) ** 2)
+    return (x[0] + _BD_T * x[1] - onp.exp(_BD_T)) ** 2 + (
+        x[2] + x[3] * onp.sin(_BD_T) - onp.cos(_BD_T)
+    ) ** 2
 
 
-_OS1_Y = onp.array([0.844, 0.908, 0.932, 0.936, 0.925, 0.908, 0.881, 0.850, 0.818, 0.784,
-                    0.751, 0.718, 0.685, 0.658, 0.628, 0.603, 0.580, 0.558, 0.538, 0.522,
-                    0.506, 0.490, 0.478, 0.467, 0.457, 0.448, 0.438, 0.431, 0.424, 0.420,
-                    0.414, 0.411, 0.406])
+_OS1_Y = onp.array(
+    [
+        0.844,
+        0.908,
+        0.932,
+        0.936,
+        0.925,
+        0.908,
+        0.881,
+        0.850,
+        0.818,
+        0.784,
+        0.751,
+        0.718,
+        0.685,
+        0.658,
+        0.628,
+        0.603,
+        0.580,
+        0.558,
+        0.538,
+        0.522,
+        0.506,
+        0.490,
+        0.478,
+        0.467,
+        0.457,
+        0.448,
+        0.438,
+        0.431,
+        0.424,
+        0.420,
+        0.414,
+        0.411,
+        0.406,
+    ]
+)
 _OS1_T = 10.0 * onp.arange(33.0)
 
 
@@ -342,38 +441,110 @@ _BIGGS_Y = onp.exp(-_BIGGS_T) - 5.0 * onp.exp(-10.0 * _BIGGS_T) + 3.0 * onp.exp(
 
 
 def _biggs_exp6(x):
-    return (x[2] * np.exp(-_BIGGS_T * x[0]) - x[3] * np.exp(-_BIGGS_T * x[1])
-            + x[5] * np.exp(-_BIGGS_T * x[4]) - _BIGGS_Y)
+    return (
+        x[2] * np.exp(-_BIGGS_T * x[0])
+        - x[3] * np.exp(-_BIGGS_T * x[1])
+        + x[5] * np.exp(-_BIGGS_T * x[4])
+        - _BIGGS_Y
+    )
 
 
-_OS2_Y = onp.array([1.366, 1.191, 1.112, 1.013, 0.991, 0.885, 0.831, 0.847, 0.786, 0.725,
-                    0.746, 0.679, 0.608, 0.655, 0.616, 0.606, 0.602, 0.626, 0.651, 0.724,
-                    0.649, 0.649, 0.694, 0.644, 0.624, 0.661, 0.612, 0.558, 0.533, 0.495,
-                    0.500, 0.423, 0.395, 0.375, 0.372, 0.391, 0.396, 0.405, 0.428, 0.429,
-                    0.523, 0.562, 0.607, 0.653, 0.672, 0.708, 0.633, 0.668, 0.645, 0.632,
-                    0.591, 0.559, 0.597, 0.625, 0.739, 0.710, 0.729, 0.720, 0.636, 0.581,
-                    0.428, 0.292, 0.162, 0.098, 0.054])
+_OS2_Y = onp.array(
+    [
+        1.366,
+        1.191,
+        1.112,
+        1.013,
+        0.991,
+        0.885,
+        0.831,
+        0.847,
+        0.786,
+        0.725,
+        0.746,
+        0.679,
+        0.608,
+        0.655,
+        0.616,
+        0.606,
+        0.602,
+        0.626,
+        0.651,
+        0.724,
+        0.649,
+        0.649,
+        0.694,
+        0.644,
+        0.624,
+        0.661,
+        0.612,
+        0.558,
+        0.533,
+        0.495,
+        0.500,
+        0.423,
+        0.395,
+        0.375,
+        0.372,
+        0.391,
+        0.396,
+        0.405,
+        0.428,
+        0.429,
+        0.523,
+        0.562,
+        0.607,
+        0.653,
+        0.672,
+        0.708,
+        0.633,
+        0.668,
+        0.645,
+        0.632,
+        0.591,
+        0.559,
+        0.597,
+        0.625,
+        0.739,
+        0.710,
+        0.729,
+        0.720,
+        0.636,
+        0.581,
+        0.428,
+        0.292,
+        0.162,
+        0.098,
+        0.054,
+    ]
+)
 _OS2_T = onp.arange(65.0) / 10.0
 
 
 def _osborne_2(x):
-    return _OS2_Y - (x[0] * np.exp(-_OS2_T * x[4])
-                     + x[1] * np.exp(-(_OS2_T - x[8]) ** 2 * x[5])
-                     + x[2] * np.exp(-(_OS2_T - x[9]) ** 2 * x[6])
-                     + x[3] * np.exp(-(_OS2_T - x[10]) ** 2 * x[7]))
+    return _OS2_Y - (
+        x[0] * np.exp(-_OS2_T * x[4])
+        + x[1] * np.exp(-((_OS2_T - x[8]) ** 2) * x[5])
+        + x[2] * np.exp(-((_OS2_T - x[9]) ** 2) * x[6])
+        + x[3] * np.exp(-((_OS2_T - x[10]) ** 2) * x[7])
+    )
 
 
 _WATSON_N = 6
 _WATSON_T = onp.arange(1.0, 30.0) / 29.0
 _WATSON_POW = _WATSON_T[:, None] ** onp.arange(_WATSON_N)  # t^(j-1), j = 1..n
 # (j - 1) t^(j - 2) for j = 2..n, and 0 for j = 1
-_WATSON_DPOW = onp.hstack([onp.zeros((29, 1)), onp.arange(1.0, _WATSON_N)
-                           * _WATSON_T[:, None] ** onp.arange(_WATSON_N - 1)])
+_WATSON_DPOW = onp.hstack(
+    [
+        onp.zeros((29, 1)),
+        onp.arange(1.0, _WATSON_N) * _WATSON_T[:, None] ** onp.arange(_WATSON_N - 1),
+    ]
+)
 
 
 def _watson(x):
     s = np.dot(_WATSON_POW, x)
-    main = np.dot(_WATSON_DPOW, x) - s ** 2 - 1.0
+    main = np.dot(_WATSON_DPOW, x) - s**2 - 1.0
     return np.concatenate([main, np.array([x[0], x[1] - x[0] ** 2 - 1.0])])
 
 
@@ -391,59 +562,155 @@ def _checked(name: str, residual: Callable, n: int) -> Callable:
 
 
 def _problem(name, residual, x0, m, f_star, note=""):
-    if residual is not rosenbrock_residual:   # public, and checks its input itself
+    if residual is not rosenbrock_residual:  # public, and checks its input itself
         residual = _checked(name, residual, len(x0))
-    return LeastSquaresProblem(name=name, residual=residual, x0=onp.array(x0, dtype=float),
-                               m=m, n=len(x0), f_star=f_star, zero_residual=f_star == 0.0,
-                               note=note)
+    return LeastSquaresProblem(
+        name=name,
+        residual=residual,
+        x0=onp.array(x0, dtype=float),
+        m=m,
+        n=len(x0),
+        f_star=f_star,
+        zero_residual=f_star == 0.0,
+        note=note,
+    )
 
 
-MGH_PROBLEMS: dict[str, LeastSquaresProblem] = {p.name: p for p in [
-    _problem("Rosenbrock", rosenbrock_residual, [-1.2, 1.0], 2, 0.0,
-             "MGH 1. f = 0 at (1, 1)."),
-    _problem("Freudenstein-Roth", _freudenstein_roth, [0.5, -2.0], 2, 48.98425367924,
-             "MGH 2. f = 0 at (5, 4) (global) and f = 48.9842... at (11.41..., -0.8968...), "
-             "a local minimum that Levenberg-Marquardt reaches from x0: f_star is that local "
-             "value."),
-    _problem("Powell badly scaled", _powell_badly_scaled, [0.0, 1.0], 2, 0.0,
-             "MGH 3. f = 0 at (1.098...e-5, 9.106...)."),
-    _problem("Brown badly scaled", _brown_badly_scaled, [1.0, 1.0], 3, 0.0,
-             "MGH 4. f = 0 at (1e6, 2e-6)."),
-    _problem("Beale", _beale, [1.0, 1.0], 3, 0.0, "MGH 5. f = 0 at (3, 0.5)."),
-    _problem("Jennrich-Sampson", _jennrich_sampson, [0.3, 0.4], 10, 124.3621823556148,
-             "MGH 6 with m = 10: f = 124.362 at x1 = x2 = 0.2578."),
-    _problem("Helical valley", _helical_valley, [-1.0, 0.0, 0.0], 3, 0.0,
-             "MGH 7. f = 0 at (1, 0, 0)."),
-    _problem("Bard", _bard, [1.0, 1.0, 1.0], 15, 8.214877306578963e-3,
-             "MGH 8. f = 8.21487e-3; also f = 17.4286... at (0.8406..., -inf, -inf)."),
-    _problem("Gaussian", _gaussian, [0.4, 1.0, 0.0], 15, 1.12793276961871985e-8,
-             "MGH 9. f = 1.12793e-8."),
-    _problem("Meyer", _meyer, [0.02, 4000.0, 250.0], 16, 87.94585517053883,
-             "MGH 10. f = 87.9458..."),
-    _problem("Box 3-D", _box_3d, [0.0, 10.0, 20.0], 10, 0.0,
-             "MGH 12 with m = 10. f = 0 at (1, 10, 1), (10, 1, -1) and wherever x1 = x2, "
-             "x3 = 0."),
-    _problem("Powell singular", _powell_singular, [3.0, -1.0, 0.0, 1.0], 4, 0.0,
-             "MGH 13. f = 0 at the origin, where the Jacobian is singular (convergence is "
-             "only linear)."),
-    _problem("Wood", _wood, [-3.0, -1.0, -3.0, -1.0], 6, 0.0, "MGH 14. f = 0 at (1, 1, 1, 1)."),
-    _problem("Kowalik-Osborne", _kowalik_osborne, [0.25, 0.39, 0.415, 0.39], 11,
-             3.075056038492370e-4,
-             "MGH 15. f = 3.07505e-4; also f = 1.02734...e-3 at (+inf, -14.07..., -inf, "
-             "-inf)."),
-    _problem("Brown-Dennis", _brown_dennis, [25.0, 5.0, -5.0, -1.0], 20, 85822.2016263563,
-             "MGH 16 with m = 20. f = 85822.2..."),
-    _problem("Osborne 1", _osborne_1, [0.5, 1.5, -1.0, 0.01, 0.02], 33, 5.464894697482687e-5,
-             "MGH 17. f = 5.46489e-5."),
-    _problem("Biggs EXP6", _biggs_exp6, [1.0, 2.0, 1.0, 1.0, 1.0, 1.0], 13, 0.0,
-             "MGH 18 with m = 13. f = 0 at (1, 10, 1, 5, 4, 3); MGH also report "
-             "f = 5.65565e-3, a local minimum."),
-    _problem("Osborne 2", _osborne_2,
-             [1.3, 0.65, 0.65, 0.7, 0.6, 3.0, 5.0, 7.0, 2.0, 4.5, 5.5], 65, 4.013773629354778e-2,
-             "MGH 19. f = 4.01377e-2."),
-    _problem("Watson", _watson, [0.0] * 6, 31, 2.287670053552372e-3,
-             "MGH 20 with n = 6 (m = 31). f = 2.28767e-3."),
-]}
+MGH_PROBLEMS: dict[str, LeastSquaresProblem] = {
+    p.name: p
+    for p in [
+        _problem("Rosenbrock", rosenbrock_residual, [-1.2, 1.0], 2, 0.0, "MGH 1. f = 0 at (1, 1)."),
+        _problem(
+            "Freudenstein-Roth",
+            _freudenstein_roth,
+            [0.5, -2.0],
+            2,
+            48.98425367924,
+            "MGH 2. f = 0 at (5, 4) (global) and f = 48.9842... at (11.41..., -0.8968...), "
+            "a local minimum that Levenberg-Marquardt reaches from x0: f_star is that local "
+            "value.",
+        ),
+        _problem(
+            "Powell badly scaled",
+            _powell_badly_scaled,
+            [0.0, 1.0],
+            2,
+            0.0,
+            "MGH 3. f = 0 at (1.098...e-5, 9.106...).",
+        ),
+        _problem(
+            "Brown badly scaled",
+            _brown_badly_scaled,
+            [1.0, 1.0],
+            3,
+            0.0,
+            "MGH 4. f = 0 at (1e6, 2e-6).",
+        ),
+        _problem("Beale", _beale, [1.0, 1.0], 3, 0.0, "MGH 5. f = 0 at (3, 0.5)."),
+        _problem(
+            "Jennrich-Sampson",
+            _jennrich_sampson,
+            [0.3, 0.4],
+            10,
+            124.3621823556148,
+            "MGH 6 with m = 10: f = 124.362 at x1 = x2 = 0.2578.",
+        ),
+        _problem(
+            "Helical valley",
+            _helical_valley,
+            [-1.0, 0.0, 0.0],
+            3,
+            0.0,
+            "MGH 7. f = 0 at (1, 0, 0).",
+        ),
+        _problem(
+            "Bard",
+            _bard,
+            [1.0, 1.0, 1.0],
+            15,
+            8.214877306578963e-3,
+            "MGH 8. f = 8.21487e-3; also f = 17.4286... at (0.8406..., -inf, -inf).",
+        ),
+        _problem(
+            "Gaussian",
+            _gaussian,
+            [0.4, 1.0, 0.0],
+            15,
+            1.12793276961871985e-8,
+            "MGH 9. f = 1.12793e-8.",
+        ),
+        _problem(
+            "Meyer", _meyer, [0.02, 4000.0, 250.0], 16, 87.94585517053883, "MGH 10. f = 87.9458..."
+        ),
+        _problem(
+            "Box 3-D",
+            _box_3d,
+            [0.0, 10.0, 20.0],
+            10,
+            0.0,
+            "MGH 12 with m = 10. f = 0 at (1, 10, 1), (10, 1, -1) and wherever x1 = x2, x3 = 0.",
+        ),
+        _problem(
+            "Powell singular",
+            _powell_singular,
+            [3.0, -1.0, 0.0, 1.0],
+            4,
+            0.0,
+            "MGH 13. f = 0 at the origin, where the Jacobian is singular (convergence is "
+            "only linear).",
+        ),
+        _problem("Wood", _wood, [-3.0, -1.0, -3.0, -1.0], 6, 0.0, "MGH 14. f = 0 at (1, 1, 1, 1)."),
+        _problem(
+            "Kowalik-Osborne",
+            _kowalik_osborne,
+            [0.25, 0.39, 0.415, 0.39],
+            11,
+            3.075056038492370e-4,
+            "MGH 15. f = 3.07505e-4; also f = 1.02734...e-3 at (+inf, -14.07..., -inf, -inf).",
+        ),
+        _problem(
+            "Brown-Dennis",
+            _brown_dennis,
+            [25.0, 5.0, -5.0, -1.0],
+            20,
+            85822.2016263563,
+            "MGH 16 with m = 20. f = 85822.2...",
+        ),
+        _problem(
+            "Osborne 1",
+            _osborne_1,
+            [0.5, 1.5, -1.0, 0.01, 0.02],
+            33,
+            5.464894697482687e-5,
+            "MGH 17. f = 5.46489e-5.",
+        ),
+        _problem(
+            "Biggs EXP6",
+            _biggs_exp6,
+            [1.0, 2.0, 1.0, 1.0, 1.0, 1.0],
+            13,
+            0.0,
+            "MGH 18 with m = 13. f = 0 at (1, 10, 1, 5, 4, 3); MGH also report "
+            "f = 5.65565e-3, a local minimum.",
+        ),
+        _problem(
+            "Osborne 2",
+            _osborne_2,
+            [1.3, 0.65, 0.65, 0.7, 0.6, 3.0, 5.0, 7.0, 2.0, 4.5, 5.5],
+            65,
+            4.013773629354778e-2,
+            "MGH 19. f = 4.01377e-2.",
+        ),
+        _problem(
+            "Watson",
+            _watson,
+            [0.0] * 6,
+            31,
+            2.287670053552372e-3,
+            "MGH 20 with n = 6 (m = 31). f = 2.28767e-3.",
+        ),
+    ]
+}
 """The nineteen Moré-Garbow-Hillstrom problems by name, each a :class:`LeastSquaresProblem`
 with its standard starting point ``x0`` and the minimum ``f_star`` reported in the paper.
 

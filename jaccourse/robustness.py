@@ -18,15 +18,25 @@ See the chapter ``analysis-stability``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import autograd.numpy as np
 import numpy as onp
 
-from jaccourse._validation import (as_positive_int, as_real, as_rng, check_callable,
-                                   check_entries, describe, float_array, function_named, quiet,
-                                   speaking_for)
+from jaccourse._validation import (
+    as_positive_int,
+    as_real,
+    as_rng,
+    check_callable,
+    check_entries,
+    describe,
+    float_array,
+    function_named,
+    quiet,
+    speaking_for,
+)
 from jaccourse.derivatives import gradient, jacobian
 from jaccourse.nn import MLP
 
@@ -46,15 +56,18 @@ _LOSSES = ("cross_entropy", "mse")
 def _finite_array(func: str, name: str, value: Any) -> onp.ndarray:
     arr = float_array(func, name, value)
     if arr.ndim == 0 or arr.size == 0:
-        raise ValueError(f"{func}: {name} must be a non-empty array of shape (n,) or (N, n), "
-                         f"got shape {arr.shape}")
+        raise ValueError(
+            f"{func}: {name} must be a non-empty array of shape (n,) or (N, n), "
+            f"got shape {arr.shape}"
+        )
     if not onp.all(onp.isfinite(arr)):
         raise ValueError(f"{func}: {name} must be finite, got NaN or inf")
     return arr
 
 
-def _loss_gradient(func: str, model: Any, x: onp.ndarray, y: Any, loss: str,
-                   name: str = "model") -> onp.ndarray:
+def _loss_gradient(
+    func: str, model: Any, x: onp.ndarray, y: Any, loss: str, name: str = "model"
+) -> onp.ndarray:
     """``grad_x`` of the loss of each example with respect to its own input, shape of ``x``."""
     if isinstance(model, MLP):
         with speaking_for("MLP.backprop", func):
@@ -72,8 +85,9 @@ def _loss_gradient(func: str, model: Any, x: onp.ndarray, y: Any, loss: str,
         return gradient(flat, x.ravel()).reshape(shape)
 
 
-def input_sensitivity(model: Any, x: Any, y: Any = None, *,
-                      loss: str = "cross_entropy") -> onp.ndarray:
+def input_sensitivity(
+    model: Any, x: Any, y: Any = None, *, loss: str = "cross_entropy"
+) -> onp.ndarray:
     """The sensitivity of a model to its input: ``d y / d x``, or ``grad_x Loss(x, y)``.
 
     Large entries mean that a small change of the input moves the output (or the loss) a lot.
@@ -135,17 +149,29 @@ def input_sensitivity(model: Any, x: Any, y: Any = None, *,
     if y is not None:
         return _loss_gradient(func, model, x, y, loss)
     if x.ndim != 1:
-        raise ValueError(f"{func}: for a callable f(x), x must be a single input of shape "
-                         f"(n,), got shape {x.shape}; loop over a batch")
+        raise ValueError(
+            f"{func}: for a callable f(x), x must be a single input of shape "
+            f"(n,), got shape {x.shape}; loop over a batch"
+        )
     with quiet():
         out = onp.asarray(model(x))
-    with function_named(func, "model"), speaking_for("gradient", func), \
-            speaking_for("jacobian", func):
+    with (
+        function_named(func, "model"),
+        speaking_for("gradient", func),
+        speaking_for("jacobian", func),
+    ):
         return gradient(model, x) if out.ndim == 0 else jacobian(model, x)
 
 
-def fgsm(loss_fn: Any, x: Any, y: Any, eps: float, *,
-         clip: tuple[float, float] | None = None, loss: str = "cross_entropy") -> onp.ndarray:
+def fgsm(
+    loss_fn: Any,
+    x: Any,
+    y: Any,
+    eps: float,
+    *,
+    clip: tuple[float, float] | None = None,
+    loss: str = "cross_entropy",
+) -> onp.ndarray:
     """The fast gradient sign method (Goodfellow, Shlens and Szegedy 2015).
 
     ``x_adv = x + eps * sign(grad_x Loss(x, y))``, optionally clipped to a box ``[lo, hi]``.
@@ -264,16 +290,24 @@ def _product(func: str, name: str, f: Callable, vec: onp.ndarray, size: int | No
         raise type(err)(f"{func}: {name} failed on a vector of shape {vec.shape}: {err}") from None
     if out.ndim != 1 or (size is not None and out.shape != (size,)):
         want = f"({size},)" if size is not None else "(m,)"
-        raise ValueError(f"{func}: {name} must return a vector of shape {want}, got shape "
-                         f"{out.shape}")
+        raise ValueError(
+            f"{func}: {name} must return a vector of shape {want}, got shape {out.shape}"
+        )
     if not onp.all(onp.isfinite(out)):
         raise ValueError(f"{func}: {name} returned NaN or inf")
     return out
 
 
-def spectral_norm(A: Any = None, *, jvp: Callable | None = None, vjp: Callable | None = None,
-                  n: int | None = None, iters: int = 1000, tol: float = 1e-12,
-                  rng: onp.random.Generator | int | None = None) -> SpectralNorm:
+def spectral_norm(
+    A: Any = None,
+    *,
+    jvp: Callable | None = None,
+    vjp: Callable | None = None,
+    n: int | None = None,
+    iters: int = 1000,
+    tol: float = 1e-12,
+    rng: onp.random.Generator | int | None = None,
+) -> SpectralNorm:
     """The spectral norm ``||A||_2 = sigma_max(A)`` by power iteration on ``A^T A``.
 
     From a random unit ``v``, repeat ``u = A v / ||A v||``, ``w = A^T u``, ``sigma = ||w||``,
@@ -335,8 +369,9 @@ def spectral_norm(A: Any = None, *, jvp: Callable | None = None, vjp: Callable |
         forward, backward = (lambda v: M @ v), (lambda u: M.T @ u)
     else:
         if jvp is None or vjp is None:
-            raise TypeError(f"{func}: give a matrix A, or both jvp (v -> A v) and vjp "
-                            f"(u -> A^T u) with n")
+            raise TypeError(
+                f"{func}: give a matrix A, or both jvp (v -> A v) and vjp (u -> A^T u) with n"
+            )
         forward = check_callable(func, "jvp", jvp, nargs=1, call="jvp(v)")
         backward = check_callable(func, "vjp", vjp, nargs=1, call="vjp(u)")
         if n is None:
@@ -373,8 +408,9 @@ def spectral_norm(A: Any = None, *, jvp: Callable | None = None, vjp: Callable |
         if done:
             converged = True
             break
-    return SpectralNorm(sigma=sigma, u=u, v=v, nit=len(history), converged=converged,
-                        history=onp.array(history))
+    return SpectralNorm(
+        sigma=sigma, u=u, v=v, nit=len(history), converged=converged, history=onp.array(history)
+    )
 
 
 def lipschitz_upper_bound(model: Any, *, activation_lipschitz: float = 1.0) -> float:
@@ -414,25 +450,40 @@ def lipschitz_upper_bound(model: Any, *, activation_lipschitz: float = 1.0) -> f
     func = "lipschitz_upper_bound"
     if isinstance(model, MLP):
         if model.output.lipschitz is None:
-            raise ValueError(f"{func}: the output activation {model.output.name} has no finite "
-                             f"Lipschitz constant")
+            raise ValueError(
+                f"{func}: the output activation {model.output.name} has no finite "
+                f"Lipschitz constant"
+            )
         weights = model.weights
-        lips = [model.activation.lipschitz] * (len(weights) - 1) + [model.output.lipschitz]
+        hidden = model.activation.lipschitz
+        if hidden is None and len(weights) > 1:
+            raise ValueError(
+                f"{func}: the hidden activation {model.activation.name} has no finite "
+                f"Lipschitz constant"
+            )
+        lips = [hidden or 0.0] * (len(weights) - 1) + [model.output.lipschitz]
     else:
         if isinstance(model, onp.ndarray) or not isinstance(model, Sequence) or not model:
-            raise TypeError(f"{func}: model must be an MLP or a non-empty list of weight "
-                            f"matrices, got {describe(model)}")
+            raise TypeError(
+                f"{func}: model must be an MLP or a non-empty list of weight "
+                f"matrices, got {describe(model)}"
+            )
         lip = as_real(func, "activation_lipschitz", activation_lipschitz, nonnegative=True)
-        weights = []
+        checked: list[onp.ndarray] = []
         for l, W in enumerate(model):
             W = float_array(func, f"model[{l}]", W, what="a 2-D array of numbers")
             if W.ndim != 2:
                 raise ValueError(f"{func}: model[{l}] must be a 2-D array, got shape {W.shape}")
-            if weights and W.shape[1] != weights[-1].shape[0]:
-                raise ValueError(f"{func}: layer shapes do not chain: model[{l - 1}] has shape "
-                                 f"{weights[-1].shape} but model[{l}] has shape {W.shape}")
+            if checked and W.shape[1] != checked[-1].shape[0]:
+                raise ValueError(
+                    f"{func}: layer shapes do not chain: model[{l - 1}] has shape "
+                    f"{checked[-1].shape} but model[{l}] has shape {W.shape}"
+                )
             if not onp.all(onp.isfinite(W)):
                 raise ValueError(f"{func}: model[{l}] must be finite, got NaN or inf")
-            weights.append(W)
+            checked.append(W)
+        weights = tuple(checked)
         lips = [lip] * (len(weights) - 1) + [1.0]
-    return float(math.prod(c * float(onp.linalg.norm(W, 2)) for c, W in zip(lips, weights)))
+    return float(
+        math.prod(c * float(onp.linalg.norm(W, 2)) for c, W in zip(lips, weights, strict=True))
+    )

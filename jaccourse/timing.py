@@ -42,8 +42,13 @@ def _threadpool_limits(threads: int | None) -> Any:
     return threadpool_limits(limits=threads)
 
 
-def best_times(calls: Mapping[Any, Callable[[], Any]], *, rounds: int = 7, budget: float = 2e-3,
-               threads: int | None = 1) -> dict[Any, float]:
+def best_times(
+    calls: Mapping[Any, Callable[[], Any]],
+    *,
+    rounds: int = 7,
+    budget: float = 2e-3,
+    threads: int | None = 1,
+) -> dict[Any, float]:
     """The best time per call of each candidate, measured in interleaved rounds.
 
     Parameters
@@ -80,22 +85,31 @@ def best_times(calls: Mapping[Any, Callable[[], Any]], *, rounds: int = 7, budge
     """
     func = "best_times"
     if not isinstance(calls, Mapping):
-        raise TypeError(f"{func}: argument 'calls' must be a mapping of names to callables, "
-                        f"got {type(calls).__name__}")
+        raise TypeError(
+            f"{func}: argument 'calls' must be a mapping of names to callables, "
+            f"got {type(calls).__name__}"
+        )
     if len(calls) == 0:
         raise ValueError(f"{func}: argument 'calls' must name at least one callable, got none")
     for name, call in calls.items():
         check_callable(func, f"calls[{name!r}]", call)
     if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
         raise ValueError(f"{func}: argument 'rounds' must be an integer >= 1, got {rounds!r}")
-    if (isinstance(budget, bool) or not isinstance(budget, (int, float))
-            or not math.isfinite(budget) or budget <= 0):
-        raise ValueError(f"{func}: argument 'budget' must be a positive finite number of "
-                         f"seconds, got {budget!r}")
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
-                                or threads < 1):
-        raise ValueError(f"{func}: argument 'threads' must be None or an integer >= 1, "
-                         f"got {threads!r}")
+    if (
+        isinstance(budget, bool)
+        or not isinstance(budget, (int, float))
+        or not math.isfinite(budget)
+        or budget <= 0
+    ):
+        raise ValueError(
+            f"{func}: argument 'budget' must be a positive finite number of seconds, got {budget!r}"
+        )
+    if threads is not None and (
+        isinstance(threads, bool) or not isinstance(threads, int) or threads < 1
+    ):
+        raise ValueError(
+            f"{func}: argument 'threads' must be None or an integer >= 1, got {threads!r}"
+        )
 
     clock = time.perf_counter
 
@@ -106,11 +120,11 @@ def best_times(calls: Mapping[Any, Callable[[], Any]], *, rounds: int = 7, budge
         return (clock() - start) / number
 
     gc_was_enabled = gc.isenabled()
-    gc.disable()                 # as timeit does: a collection is noise, not the call's cost
+    gc.disable()  # as timeit does: a collection is noise, not the call's cost
     try:
         with _threadpool_limits(threads):
             numbers = {}
-            for name, call in calls.items():          # calibrate: repetitions per sample
+            for name, call in calls.items():  # calibrate: repetitions per sample
                 once = min(sample(call, 1) for _ in range(2))
                 numbers[name] = max(1, int(budget / max(once, 1e-7)))
             best = {name: math.inf for name in calls}

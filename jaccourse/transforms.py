@@ -19,8 +19,9 @@ with ``q[..., 0]`` so that one code path serves a single point and a batch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import autograd.numpy as np
 import numpy as onp
@@ -59,7 +60,9 @@ def _points(func: str, name: str, value: Any, n: int) -> Any:
         # e.g. polar([r, 0.5]) while autograd traces r: build the array the traceable way
         arr = np.array(value)
         if np.ndim(arr) == 0 or np.shape(arr)[-1] != n:
-            raise ValueError(f"{func}: {name} must have shape (..., {n}), got shape {np.shape(arr)}")
+            raise ValueError(
+                f"{func}: {name} must have shape (..., {n}), got shape {np.shape(arr)}"
+            )
         return arr
     return as_array(func, name, value, last_dim=n)
 
@@ -81,12 +84,12 @@ def _hypot(x: Any, y: Any) -> Any:
     return onp.hypot(x, y)
 
 
-defvjp(_hypot,
-       lambda ans, x, y: unbroadcast_f(x, lambda g: g * x / ans),
-       lambda ans, x, y: unbroadcast_f(y, lambda g: g * y / ans))
-defjvp(_hypot,
-       lambda g, ans, x, y: g * x / ans,
-       lambda g, ans, x, y: g * y / ans)
+defvjp(
+    _hypot,
+    lambda ans, x, y: unbroadcast_f(x, lambda g: g * x / ans),
+    lambda ans, x, y: unbroadcast_f(y, lambda g: g * y / ans),
+)
+defjvp(_hypot, lambda g, ans, x, y: g * x / ans, lambda g, ans, x, y: g * y / ans)
 
 
 def _matrix(rows: list[list[Any]]) -> Any:
@@ -97,6 +100,7 @@ def _matrix(rows: list[list[Any]]) -> Any:
 # --------------------------------------------------------------------------------------------
 # polar
 # --------------------------------------------------------------------------------------------
+
 
 def polar(q: Any) -> Any:
     """Polar coordinates to Cartesian: ``(r, theta) -> (x, y)``.
@@ -199,6 +203,7 @@ def polar_jacobian_determinant(q: Any) -> Any:
 # cylindrical
 # --------------------------------------------------------------------------------------------
 
+
 def cylindrical(q: Any) -> Any:
     """Cylindrical coordinates to Cartesian: ``(r, theta, z) -> (x, y, z)``.
 
@@ -296,6 +301,7 @@ def cylindrical_jacobian_determinant(q: Any) -> Any:
 # spherical
 # --------------------------------------------------------------------------------------------
 
+
 def spherical(q: Any) -> Any:
     """Spherical coordinates to Cartesian: ``(r, phi, theta) -> (x, y, z)``.
 
@@ -376,11 +382,13 @@ def spherical_jacobian(q: Any) -> Any:
     r, phi, theta = q[..., 0], q[..., 1], q[..., 2]
     sp, cp = np.sin(phi), np.cos(phi)
     st, ct = np.sin(theta), np.cos(theta)
-    return _matrix([
-        [sp * ct, r * cp * ct, -r * sp * st],
-        [sp * st, r * cp * st, r * sp * ct],
-        [cp, -r * sp, np.zeros_like(r)],
-    ])
+    return _matrix(
+        [
+            [sp * ct, r * cp * ct, -r * sp * st],
+            [sp * st, r * cp * st, r * sp * ct],
+            [cp, -r * sp, np.zeros_like(r)],
+        ]
+    )
 
 
 def spherical_jacobian_determinant(q: Any) -> Any:
@@ -408,6 +416,7 @@ def spherical_jacobian_determinant(q: Any) -> Any:
 # --------------------------------------------------------------------------------------------
 # the transform object
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CoordinateTransform:
@@ -446,7 +455,8 @@ class CoordinateTransform:
         variables = tuple(self.variables) if isinstance(self.variables, (list, tuple)) else None
         if not variables or not all(isinstance(v, str) for v in variables):
             raise TypeError(
-                f"{func}: variables must be a non-empty tuple of str, got {describe(self.variables)}"
+                f"{func}: variables must be a non-empty tuple of str, got "
+                f"{describe(self.variables)}"
             )
         object.__setattr__(self, "variables", variables)
         for field in ("forward", "inverse", "jacobian", "jacobian_determinant"):
@@ -470,16 +480,24 @@ POLAR = CoordinateTransform(
 :meta hide-value:"""
 
 CYLINDRICAL = CoordinateTransform(
-    "cylindrical", ("r", "theta", "z"), cylindrical, cylindrical_inverse,
-    cylindrical_jacobian, cylindrical_jacobian_determinant,
+    "cylindrical",
+    ("r", "theta", "z"),
+    cylindrical,
+    cylindrical_inverse,
+    cylindrical_jacobian,
+    cylindrical_jacobian_determinant,
 )
 """Cylindrical coordinates ``(r, theta, z) -> (x, y, z)``, ``det J = r``.
 
 :meta hide-value:"""
 
 SPHERICAL = CoordinateTransform(
-    "spherical", ("r", "phi", "theta"), spherical, spherical_inverse,
-    spherical_jacobian, spherical_jacobian_determinant,
+    "spherical",
+    ("r", "phi", "theta"),
+    spherical,
+    spherical_inverse,
+    spherical_jacobian,
+    spherical_jacobian_determinant,
 )
 """Spherical coordinates ``(r, phi, theta) -> (x, y, z)``, ``det J = r^2 sin(phi)``.
 
@@ -517,12 +535,16 @@ def linear_transform(A: Any) -> CoordinateTransform:
     try:
         raw = onp.asarray(A)
     except (TypeError, ValueError):
-        raise TypeError(f"{func}: A must be a square 2-D array of numbers, got {describe(A)}") from None
+        raise TypeError(
+            f"{func}: A must be a square 2-D array of numbers, got {describe(A)}"
+        ) from None
     if raw.dtype.kind == "c":
         raise TypeError(f"{func}: A must be a real square matrix, got complex values")
     mat = as_array(func, "A", A, ndim=2)
     if mat.shape[0] != mat.shape[1] or mat.shape[0] == 0:
-        raise ValueError(f"{func}: A must be a square (n, n) matrix with n >= 1, got shape {mat.shape}")
+        raise ValueError(
+            f"{func}: A must be a square (n, n) matrix with n >= 1, got shape {mat.shape}"
+        )
     mat = mat.copy()
     mat.setflags(write=False)
     n = mat.shape[0]

@@ -24,13 +24,15 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from conftest import ROOT, toc_chapters, _is_notebook
+from jaccourse.toc import is_notebook, toc_pages
+
+ROOT = Path(__file__).resolve().parents[1]
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import lean_pages  # noqa: E402  (book/_ext: the book's Sphinx extensions)
 import module_links  # noqa: E402
 
-PAGES = [p for p in toc_chapters() if _is_notebook(p)]
+PAGES = [p for p in toc_pages(ROOT) if is_notebook(p)]
 IMPORT = re.compile(r"^from jaccourse\.(\w+) import \(?([\w\s,]+)\)?", re.M)
 PLUMBING = {"glue", "plotting"}
 
@@ -57,11 +59,12 @@ def test_each_imported_function_is_linked_to_the_api_page_at_its_first_mention(p
         obj = getattr(importlib.import_module(f"jaccourse.{module_name}"), name)
         defining = getattr(obj, "__module__", f"jaccourse.{module_name}")
         if not defining.startswith("jaccourse."):
-            defining = f"jaccourse.{module_name}"           # constants: their module
+            defining = f"jaccourse.{module_name}"  # constants: their module
         target = f"{defining}.{name}"
         full = re.search(r"\{py:\w+\}`[^`]*?" + re.escape(target) + r"[.>`]", prose)
-        suffixes = "|".join(re.escape(".".join(target.split(".")[k:]))
-                            for k in range(1, target.count(".") + 1))
+        suffixes = "|".join(
+            re.escape(".".join(target.split(".")[k:])) for k in range(1, target.count(".") + 1)
+        )
         short = re.search(r"\{api\}`(?:" + suffixes + r")[`.]", prose)
         found = [m for m in (full, short) if m is not None]
         if not found:
@@ -75,15 +78,18 @@ def test_each_imported_function_is_linked_to_the_api_page_at_its_first_mention(p
 
 
 def test_the_rule_sees_imports_in_parentheses_and_skips_plumbing():
-    code = ("from jaccourse.optim import (adam,\n    newton)\n"
-            "from jaccourse.glue import glue\nfrom jaccourse.plotting import use_style\n")
+    code = (
+        "from jaccourse.optim import (adam,\n    newton)\n"
+        "from jaccourse.glue import glue\nfrom jaccourse.plotting import use_style\n"
+    )
     assert imported_names(code) == [("optim", "adam"), ("optim", "newton")]
 
 
 def test_the_rule_accepts_an_api_role_and_sees_a_plain_mention_before_it():
     target, name = "jaccourse.optim.adam", "adam"
-    suffixes = "|".join(re.escape(".".join(target.split(".")[k:]))
-                        for k in range(1, target.count(".") + 1))
+    suffixes = "|".join(
+        re.escape(".".join(target.split(".")[k:])) for k in range(1, target.count(".") + 1)
+    )
     role = re.compile(r"\{api\}`(?:" + suffixes + r")[`.]")
     plain = re.compile(r"(?<![\w.~<}])`" + re.escape(name) + r"(?:\(\))?`")
     assert role.search("we call {api}`adam` here") and role.search("{api}`optim.adam`")
@@ -96,8 +102,11 @@ def test_the_rule_accepts_an_api_role_and_sees_a_plain_mention_before_it():
 # book/_ext/module_links.py: chapter names in docstrings become links
 # --------------------------------------------------------------------------------------------
 
-CHAPTERS = {p.stem: p.relative_to(ROOT).with_suffix("").as_posix() for p in toc_chapters()
-            if p.parent == ROOT / "book"}
+CHAPTERS = {
+    p.stem: p.relative_to(ROOT).with_suffix("").as_posix()
+    for p in toc_pages(ROOT)
+    if p.parent == ROOT / "book"
+}
 
 
 def test_chapter_names_in_a_chapter_sentence_become_links_and_nothing_else_does():
@@ -111,10 +120,13 @@ def test_chapter_names_in_a_chapter_sentence_become_links_and_nothing_else_does(
     ]
     out = module_links.link_chapters(list(lines), CHAPTERS)
     assert len(out) == len(lines)
-    assert out[0] == ("Solve it with Newton's method (``newton``). "
-                      "See the chapter :doc:`newton </book/newton>`.")
-    assert out[1] == ("Chapters: :doc:`gaussian-integral </book/gaussian-integral>`, "
-                      ":doc:`jacobian-determinant </book/jacobian-determinant>`.")
+    assert out[0] == (
+        "Solve it with Newton's method (``newton``). See the chapter :doc:`newton </book/newton>`."
+    )
+    assert out[1] == (
+        "Chapters: :doc:`gaussian-integral </book/gaussian-integral>`, "
+        ":doc:`jacobian-determinant </book/jacobian-determinant>`."
+    )
     assert out[2] == "See the chapters :doc:`sigmoid </book/sigmoid>` and"
     # a sentence runs on over lines, up to its full stop
     assert out[3].startswith(":doc:`backpropagation </book/backpropagation>`;")
@@ -128,12 +140,16 @@ def _docstrings() -> dict[str, list[str]]:
         found[name] = (module.__doc__ or "").splitlines()
         for public in getattr(module, "__all__", []):
             obj = getattr(module, public)
-            if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == module.__name__:
+            if (
+                inspect.isfunction(obj) or inspect.isclass(obj)
+            ) and obj.__module__ == module.__name__:
                 found[f"{name}.{public}"] = (inspect.getdoc(obj) or "").splitlines()
                 if inspect.isclass(obj):
                     for attr, member in vars(obj).items():
                         if inspect.isfunction(member) and not attr.startswith("_"):
-                            found[f"{name}.{public}.{attr}"] = (inspect.getdoc(member) or "").splitlines()
+                            found[f"{name}.{public}.{attr}"] = (
+                                inspect.getdoc(member) or ""
+                            ).splitlines()
     return found
 
 
@@ -149,8 +165,11 @@ def test_every_chapter_a_docstring_names_becomes_a_link_to_an_existing_chapter()
         text = " ".join(out)
         for sentence in re.split(r"[.!?](?=\s|$)", text):
             if re.search(r"\b[Cc]hapters?\b", sentence):
-                leftover += [f"{where}: ``{n}``" for n in re.findall(r"``([\w-]+)``", sentence)
-                             if n in CHAPTERS]
+                leftover += [
+                    f"{where}: ``{n}``"
+                    for n in re.findall(r"``([\w-]+)``", sentence)
+                    if n in CHAPTERS
+                ]
     assert not leftover, f"chapter names left as code in a chapter sentence: {leftover}"
     assert links >= 99, f"only {links} chapter links made from the docstrings"
 
@@ -158,6 +177,7 @@ def test_every_chapter_a_docstring_names_becomes_a_link_to_an_existing_chapter()
 # --------------------------------------------------------------------------------------------
 # book/_ext/module_links.py: each chapter links the API pages of the modules it uses
 # --------------------------------------------------------------------------------------------
+
 
 def test_modules_used_reads_code_cells_only_and_maps_reexports_to_their_module():
     source = """Prose: `from jaccourse.nn import MLP` does not count.
@@ -175,25 +195,38 @@ from jaccourse.jenn import JENN
 ```
 """
     assert module_links.modules_used(source) == [
-        "derivatives", "exercises", "optim", "robustness", "timing"]
+        "derivatives",
+        "exercises",
+        "optim",
+        "robustness",
+        "timing",
+    ]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_every_module_a_chapter_imports_from_gets_a_link_to_its_api_page(page):
     text = page.read_text(encoding="utf-8")
     used = module_links.modules_used(text)
-    imported = set(re.findall(r"^\s*from jaccourse\.(\w+) import", "\n".join(
-        c.source for c in jupytext.read(page).cells if c.cell_type == "code"), re.M))
+    imported = set(
+        re.findall(
+            r"^\s*from jaccourse\.(\w+) import",
+            "\n".join(c.source for c in jupytext.read(page).cells if c.cell_type == "code"),
+            re.M,
+        )
+    )
     assert imported <= set(used), f"{page.name}: imports {sorted(imported - set(used))} unseen"
     for module in used:
         assert (ROOT / "book" / "api" / f"{module}.md").exists(), (
-            f"{page.name} uses jaccourse.{module}, which has no API page to link")
+            f"{page.name} uses jaccourse.{module}, which has no API page to link"
+        )
 
 
 def test_without_scripts_drops_only_the_named_scripts():
-    html = ('<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
-            '<script src="../searchindex.js"></script>\n'
-            '<script src="../_static/doctools.js?v=2"></script>')
+    html = (
+        '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
+        '<script src="../searchindex.js"></script>\n'
+        '<script src="../_static/doctools.js?v=2"></script>'
+    )
     out = str(lean_pages.without_scripts(html, "scripts/fontawesome.js", "searchindex.js"))
     assert "fontawesome" not in out and "searchindex" not in out
     assert '<script src="../_static/doctools.js?v=2"></script>' in out

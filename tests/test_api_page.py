@@ -50,7 +50,8 @@ def _automodules() -> dict[str, list[str]]:
                 assert name not in found, f"the API pages document {name} twice"
                 assert page.parent == API_DIR and name == f"jaccourse.{page.stem}", (
                     f"{page.relative_to(ROOT)} documents {name}: each module has its own page "
-                    f"book/api/<module>.md")
+                    f"book/api/<module>.md"
+                )
                 found[name] = [line.strip() for line in options.splitlines() if line.strip()]
     return found
 
@@ -71,8 +72,11 @@ def _autodata() -> list[str]:
 
 def _package_modules() -> list[str]:
     """Every module of the package except ``__init__`` and the private ``_*`` ones."""
-    return sorted(f"jaccourse.{info.name}" for info in pkgutil.iter_modules(jaccourse.__path__)
-                  if not info.name.startswith("_"))
+    return sorted(
+        f"jaccourse.{info.name}"
+        for info in pkgutil.iter_modules(jaccourse.__path__)
+        if not info.name.startswith("_")
+    )
 
 
 def _attribute_docs(module) -> dict[str, str]:
@@ -80,8 +84,9 @@ def _attribute_docs(module) -> dict[str, str]:
     assignment (what ``automodule`` needs to list a constant at all)."""
     analyzer = ModuleAnalyzer.for_module(module.__name__)
     analyzer.analyze()
-    return {name: "\n".join(lines) for (scope, name), lines in analyzer.attr_docs.items()
-            if scope == ""}
+    return {
+        name: "\n".join(lines) for (scope, name), lines in analyzer.attr_docs.items() if scope == ""
+    }
 
 
 def test_every_module_of_the_package_has_an_automodule_entry_with_members():
@@ -90,7 +95,9 @@ def test_every_module_of_the_package_has_an_automodule_entry_with_members():
     missing = sorted(set(_package_modules()) - set(documented))
     assert not missing, f"modules without an API page book/api/<module>.md: {missing}"
     for name, options in documented.items():
-        assert ":members:" in options, f"{name}: automodule needs a bare :members: (it follows __all__)"
+        assert ":members:" in options, (
+            f"{name}: automodule needs a bare :members: (it follows __all__)"
+        )
         # :undoc-members: or :imported-members: would document names outside __all__
         assert options == [":members:"], f"{name}: unexpected options {options}"
 
@@ -99,13 +106,15 @@ def test_every_module_page_is_in_the_toc_under_the_reference_and_listed_by_it():
     pages = [f"book/api/{p.stem}" for p in _api_pages()]
     sections = _toc_api_sections()
     assert sorted(sections) == sorted(pages), (
-        f"_toc.yml's book/api sections {sections} differ from the pages {pages}")
+        f"_toc.yml's book/api sections {sections} differ from the pages {pages}"
+    )
     listed = re.findall(r"\{doc\}`api/(\w+)`", API.read_text(encoding="utf-8"))
     assert [f"book/api/{m}" for m in listed] == sections, (
-        "api.md lists the module pages in another order than _toc.yml, or misses one: "
-        f"{listed}")
+        f"api.md lists the module pages in another order than _toc.yml, or misses one: {listed}"
+    )
     assert not re.search(r"^```\{eval-rst\}", API.read_text(encoding="utf-8"), re.M), (
-        "api.md is the overview: the autodoc directives belong on the module pages")
+        "api.md is the overview: the autodoc directives belong on the module pages"
+    )
 
 
 @pytest.mark.parametrize("name", _package_modules())
@@ -120,7 +129,9 @@ def test_every_listed_module_exists_and_declares_all(name):
 
 def test_no_module_listed_that_does_not_exist():
     unknown = sorted(set(_automodules()) - set(_package_modules()))
-    assert not unknown, f"the API pages list modules that are not public jaccourse modules: {unknown}"
+    assert not unknown, (
+        f"the API pages list modules that are not public jaccourse modules: {unknown}"
+    )
 
 
 def test_every_module_page_is_titled_by_its_module_and_no_math_in_headings():
@@ -137,8 +148,7 @@ def test_every_module_page_is_titled_by_its_module_and_no_math_in_headings():
 def test_every_public_object_has_a_docstring_and_is_documented_exactly_once(name):
     module = importlib.import_module(name)
     attr_docs = _attribute_docs(module)
-    explicit = {entry.rsplit(".", 1)[1] for entry in _autodata()
-                if entry.rsplit(".", 1)[0] == name}
+    explicit = {entry.rsplit(".", 1)[1] for entry in _autodata() if entry.rsplit(".", 1)[0] == name}
     for public in module.__all__:
         obj = getattr(module, public)
         where = f"{name}.{public}"
@@ -155,10 +165,13 @@ def test_every_public_object_has_a_docstring_and_is_documented_exactly_once(name
             # and an explicit autodata entry (the built-in activations of nn)
             own = vars(obj).get("__doc__") if hasattr(obj, "__dict__") else None
             assert own and own.strip(), (
-                f"{where} has no documentation: add a `#:` comment or a docstring after it")
+                f"{where} has no documentation: add a `#:` comment or a docstring after it"
+            )
             assert public in explicit, f"{where} needs `.. autodata:: {where}` on its API page"
     stray = explicit - set(module.__all__)
-    assert not stray, f"the API pages have autodata entries for names outside {name}.__all__: {stray}"
+    assert not stray, (
+        f"the API pages have autodata entries for names outside {name}.__all__: {stray}"
+    )
 
 
 def test_autodoc_and_napoleon_are_enabled():
@@ -170,6 +183,7 @@ def test_autodoc_and_napoleon_are_enabled():
 # --------------------------------------------------------------------------------------------
 # the notation page
 # --------------------------------------------------------------------------------------------
+
 
 def _glossary() -> dict[str, str]:
     """``{first term of an entry: its definition}`` from the glossary directive."""
@@ -186,7 +200,7 @@ def _glossary() -> dict[str, str]:
                 if term is not None:
                     entries[term] = " ".join(lines)
                 term, terms_done, lines = line.strip(), False, []
-            continue   # a second name of the same entry
+            continue  # a second name of the same entry
         terms_done = True
         lines.append(line.strip())
     if term is not None:
@@ -195,15 +209,29 @@ def _glossary() -> dict[str, str]:
 
 
 def _labels() -> set[str]:
-    return {label for page in (ROOT / "book").glob("*.md")
-            for label in re.findall(r"^\(([\w-]+)\)=$", page.read_text(encoding="utf-8"), re.M)}
+    return {
+        label
+        for page in (ROOT / "book").glob("*.md")
+        for label in re.findall(r"^\(([\w-]+)\)=$", page.read_text(encoding="utf-8"), re.M)
+    }
 
 
 def test_every_glossary_entry_is_short_and_ends_with_a_link_to_a_chapter():
     entries = _glossary()
-    for required in ("Jacobian matrix", "Jacobian determinant", "gradient", "Hessian", "JVP",
-                     "VJP", "forward mode", "reverse mode", "backpropagation",
-                     "Gauss-Newton matrix", "UPGrad", "Hutchinson estimator"):
+    for required in (
+        "Jacobian matrix",
+        "Jacobian determinant",
+        "gradient",
+        "Hessian",
+        "JVP",
+        "VJP",
+        "forward mode",
+        "reverse mode",
+        "backpropagation",
+        "Gauss-Newton matrix",
+        "UPGrad",
+        "Hutchinson estimator",
+    ):
         assert required in entries, f"glossary: no entry {required!r}"
     labels = _labels()
     chapters = {page.stem for page in (ROOT / "book").glob("*.md")}

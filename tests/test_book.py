@@ -7,15 +7,20 @@ every such chapter checks its claims, and the README's two commands are the ones
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import jupytext
 import pytest
+import yaml
 
-from conftest import ROOT, _is_notebook, toc_chapters
+from jaccourse.toc import is_notebook, toc_pages
 
-CHAPTERS = toc_chapters()
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = toc_pages(ROOT)
 
 
 def test_toc_names_existing_files_and_every_chapter_file_is_in_the_toc():
@@ -32,18 +37,18 @@ def test_every_chapter_with_code_is_executed_by_the_tests(path: Path):
     text = path.read_text(encoding="utf-8")
     has_code = "```{code-cell}" in text
     if has_code:
-        assert _is_notebook(path), f"{path.name} has code cells but no kernelspec front matter"
+        assert is_notebook(path), f"{path.name} has code cells but no kernelspec front matter"
     else:
-        assert path.stem in {"references", "notation", "api", "instructors"} \
-            or path.parent.name == "api", (
+        assert (
+            path.stem in {"references", "notation", "api", "instructors"}
+            or path.parent.name == "api"
+        ), (
             f"{path.name} has no code: only the back matter (bibliography, notation, the API "
             f"reference and its module pages, instructors) may be a plain page"
         )
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in CHAPTERS if _is_notebook(p)], ids=lambda p: p.stem
-)
+@pytest.mark.parametrize("path", [p for p in CHAPTERS if is_notebook(p)], ids=lambda p: p.stem)
 def test_every_notebook_chapter_asserts_its_claims(path: Path):
     nb = jupytext.read(path)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
@@ -51,21 +56,29 @@ def test_every_notebook_chapter_asserts_its_claims(path: Path):
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     # keys glued in a loop with an f-string, glue(f"as-gain-{act}-measured", ...), become
     # patterns: each {...} field matches one or more characters of a key
-    templates = [re.compile("".join(".+?" if part.startswith("{") else re.escape(part)
-                                    for part in re.split(r"(\{[^{}]*\})", t)) + "$")
-                 for t in re.findall(r"glue\(\s*f[\"']([^\"']+)[\"']", code)]
-    for key in re.findall(r"\{glue:(?:text|md|)\}`([^`:]+)", prose):
-        assert (re.search(rf"glue\(\s*[\"']{re.escape(key)}[\"']", code)
-                or any(t.match(key) for t in templates)), (
-            f"{path.name}: prose uses glue key {key!r} that no code cell glues"
+    templates = [
+        re.compile(
+            "".join(
+                ".+?" if part.startswith("{") else re.escape(part)
+                for part in re.split(r"(\{[^{}]*\})", t)
+            )
+            + "$"
         )
+        for t in re.findall(r"glue\(\s*f[\"']([^\"']+)[\"']", code)
+    ]
+    for key in re.findall(r"\{glue:(?:text|md|)\}`([^`:]+)", prose):
+        assert re.search(rf"glue\(\s*[\"']{re.escape(key)}[\"']", code) or any(
+            t.match(key) for t in templates
+        ), f"{path.name}: prose uses glue key {key!r} that no code cell glues"
 
 
 def readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```(?:bash|sh|console)\n(.*?)```", text, re.S)
     assert block, "README.md has no shell block with the two commands"
-    return [line for line in block.group(1).splitlines() if line.strip() and not line.startswith("#")]
+    return [
+        line for line in block.group(1).splitlines() if line.strip() and not line.startswith("#")
+    ]
 
 
 def test_readme_shows_exactly_two_commands_and_ci_runs_them():
@@ -83,33 +96,59 @@ def test_requirements_install_the_package_and_the_toolchain():
     req = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     lines = {line.split("#")[0].strip() for line in req.splitlines()}
     assert "-e ." in lines
-    for name in ("jupyter-book>=1", "jupytext", "numpy", "matplotlib", "autograd", "nbval",
-                 "pytest", "sphinx-proof", "sphinx-exercise", "sphinxcontrib-bibtex"):
+    for name in (
+        "jupyter-book>=1",
+        "jupytext",
+        "numpy",
+        "matplotlib",
+        "autograd",
+        "nbval",
+        "pytest",
+        "sphinx-proof",
+        "sphinx-exercise",
+        "sphinxcontrib-bibtex",
+    ):
         assert any(line.startswith(name) for line in lines), f"requirements.txt lacks {name}"
     assert any(line.startswith("jupyter-book>=1") and "<2" in line for line in lines)
 
 
-def test_book_config_fails_on_errors_and_binder_opens_notebooks():
-    import json
-
-    import yaml
-
+@pytest.mark.slow
+def test_a_failing_cell_fails_the_build_with_the_books_execute_settings(tmp_path: Path):
+    """What ``_config.yml``'s ``execute`` settings are for, shown by a build: with them, a cell
+    that raises fails ``jupyter-book build`` even without ``-W`` (``raise_on_error``), and the
+    error is reported (executed, not taken from a cache). One page, about half a minute."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    execute = config["execute"]
-    # "inline" and "force" both execute every chapter from scratch (no jupyter-cache); inline
-    # is what evaluates the prose's {eval} numbers (tests/test_notebook_reader.py)
-    assert execute["execute_notebooks"] in ("force", "inline"), "CI must execute every chapter from scratch"
-    assert execute["raise_on_error"] is True and execute["allow_errors"] is False
-    assert isinstance(execute["timeout"], int) and 0 < execute["timeout"] <= 600
-    assert {"sphinx_proof", "sphinx_exercise"} <= set(config["sphinx"]["extra_extensions"])
-    assert config["launch_buttons"]["notebook_interface"] == "jupyterlab"
-    assert config["launch_buttons"]["binderhub_url"].startswith("https://")
-    # The reading environments (requirements.txt locally, binder/requirements.txt on Binder)
-    # install ./jupyter-settings, whose one file JupyterLab reads from the environment whatever
-    # $HOME is: double-clicking a chapter (.md) opens it as a notebook, not as text.
-    for requirements in ("requirements.txt", "binder/requirements.txt"):
-        lines = (ROOT / requirements).read_text(encoding="utf-8").splitlines()
-        assert "./jupyter-settings" in [line.split("#")[0].strip() for line in lines], requirements
-    overrides = json.loads((ROOT / "jupyter-settings" / "jaccourse.json").read_text())
-    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
-    assert viewers["markdown"] == "Jupytext Notebook"
+    mini = {"title": "one page", "execute": config["execute"], "only_build_toc_files": True}
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump(mini), encoding="utf-8")
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf-8")
+    (tmp_path / "page.md").write_text(
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  name: python3\n  display_name: Python 3\n  language: python\n---\n\n"
+        "# One page\n\n```{code-cell} ipython3\nraise ValueError('a-claim-that-fails')\n```\n",
+        encoding="utf-8",
+    )
+    build = Path(sys.executable).parent / "jupyter-book"
+    done = subprocess.run(
+        [str(build), "build", "--all", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    log = done.stdout + done.stderr
+    assert done.returncode != 0, f"a failing cell did not fail the build:\n{log[-4000:]}"
+    assert "a-claim-that-fails" in log, log[-4000:]
+
+
+def test_the_environment_opens_chapters_as_notebooks():
+    """What ``./jupyter-settings`` in requirements.txt is for: the environment holds the
+    settings override that JupyterLab reads whatever ``$HOME`` is, and it opens Markdown (the
+    chapters) with jupytext as notebooks. (On Binder: the browser suite, tests/e2e.)"""
+    folder = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.d"
+    viewers = {}
+    for file in sorted(folder.glob("*.json")):
+        settings = json.loads(file.read_text(encoding="utf-8"))
+        plugin = settings.get("@jupyterlab/docmanager-extension:plugin", {})
+        viewers.update(plugin.get("defaultViewers", {}))
+    assert viewers.get("markdown") == "Jupytext Notebook", (
+        f"no JupyterLab override in {folder} opens Markdown as a notebook: {viewers}"
+    )

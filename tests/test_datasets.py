@@ -69,8 +69,12 @@ def test_diabetes_refuses_a_non_bool_flag(bad):
 # --------------------------------------------------------------------------------------------
 
 # (N, p, difficulty) from NIST's web pages for these data sets
-SHAPES = {"Misra1a": (14, 2, "lower"), "Thurber": (37, 7, "higher"),
-          "BoxBOD": (6, 2, "higher"), "Hahn1": (236, 7, "average")}
+SHAPES = {
+    "Misra1a": (14, 2, "lower"),
+    "Thurber": (37, 7, "higher"),
+    "BoxBOD": (6, 2, "higher"),
+    "Hahn1": (236, 7, "average"),
+}
 
 
 def test_the_shipped_names_are_the_four_data_sets():
@@ -116,14 +120,15 @@ def test_certified_parameters_are_a_stationary_point(name):
 @pytest.mark.parametrize("name", NIST_STRD_NAMES)
 def test_scipy_minpack_stays_at_the_certified_optimum(name):
     problem = load_nist_strd(name)
-    fit = scipy.optimize.least_squares(problem.residual, problem.certified, method="lm",
-                                       xtol=1e-15, ftol=1e-15, gtol=1e-15)
+    fit = scipy.optimize.least_squares(
+        problem.residual, problem.certified, method="lm", xtol=1e-15, ftol=1e-15, gtol=1e-15
+    )
     assert agreeing_digits(fit.x, problem.certified) >= 7
 
 
 def test_values_spot_checked_against_the_printed_files():
     misra = load_nist_strd("Misra1a")
-    assert (misra.x[0], misra.y[0]) == (77.6, 10.07)          # first data line: y x
+    assert (misra.x[0], misra.y[0]) == (77.6, 10.07)  # first data line: y x
     assert (misra.x[-1], misra.y[-1]) == (760.0, 81.78)
     onp.testing.assert_array_equal(misra.starts[0], [500.0, 1e-4])
     onp.testing.assert_array_equal(misra.starts[1], [250.0, 5e-4])
@@ -133,7 +138,7 @@ def test_values_spot_checked_against_the_printed_files():
     assert thurber.certified[0] == 1.2881396800e03 and thurber.certified[6] == 4.9727297349e-02
     onp.testing.assert_array_equal(thurber.starts[1], [1300, 1500, 500, 75, 1, 0.4, 0.05])
     hahn = load_nist_strd("Hahn1")
-    assert (hahn.x[0], hahn.y[0]) == (24.41, 0.591)            # the file writes .591E0
+    assert (hahn.x[0], hahn.y[0]) == (24.41, 0.591)  # the file writes .591E0
     onp.testing.assert_array_equal(hahn.starts[0], [10, -1, 0.05, -1e-5, -0.05, 1e-3, -1e-6])
     boxbod = load_nist_strd("BoxBOD")
     onp.testing.assert_array_equal(boxbod.x, [1, 2, 3, 5, 7, 10])
@@ -201,7 +206,9 @@ def test_finite_differences_agree_on_thurber_but_not_on_hahn1_with_the_default_s
 def test_residual_is_model_minus_data_and_model_broadcasts_over_x():
     problem = load_nist_strd("Misra1a")
     beta = problem.certified
-    onp.testing.assert_array_equal(problem.residual(beta), problem.model(beta, problem.x) - problem.y)
+    onp.testing.assert_array_equal(
+        problem.residual(beta), problem.model(beta, problem.x) - problem.y
+    )
     grid = onp.linspace(0, 800, 12).reshape(3, 4)
     assert problem.model(beta, grid).shape == (3, 4)
     assert problem.model(beta, 0.0) == 0.0
@@ -224,7 +231,12 @@ def test_a_wrong_parameter_vector_is_refused_by_the_model(name, p):
 @pytest.mark.parametrize(
     "name, error, match",
     [
-        ("Misra1b", ValueError, r"load_nist_strd: name must be one of \['BoxBOD', 'Hahn1', 'Misra1a', 'Thurber'\], got 'Misra1b'"),
+        (
+            "Misra1b",
+            ValueError,
+            r"load_nist_strd: name must be one of \['BoxBOD', 'Hahn1', 'Misra1a', 'Thurber'\], "
+            r"got 'Misra1b'",
+        ),
         ("", ValueError, r"load_nist_strd: name must be one of"),
         (1, TypeError, r"load_nist_strd: name must be a string"),
         (None, TypeError, r"load_nist_strd: name must be a string"),
@@ -242,11 +254,18 @@ def _misra_text() -> str:
 @pytest.mark.parametrize(
     "old, new, match",
     [
-        ("b1*(1-exp[-b2*x])", "b1*(1-exp[-b2*x**2])", r"the model in Misra1a.dat is .* not the model"),
+        (
+            "b1*(1-exp[-b2*x])",
+            "b1*(1-exp[-b2*x**2])",
+            r"the model in Misra1a.dat is .* not the model",
+        ),
         ("  b2 =     0.0001", "  c2 =     0.0001", r"cannot read the line of parameter b2"),
         ("Residual Sum of Squares:", "Residual Sum:", r"cannot read 'Residual Sum of Squares'"),
-        ("Data              (lines 61 to 74)", "Data              (lines 61 to 73)",
-         r"cannot read 14 observations"),
+        (
+            "Data              (lines 61 to 74)",
+            "Data              (lines 61 to 73)",
+            r"cannot read 14 observations",
+        ),
         ("Lower Level of Difficulty", "Low Difficulty", r"cannot read the level of difficulty"),
         ("      10.07E0      77.6E0", "      10.07E0      seventy", r"cannot read the data"),
     ],
@@ -285,7 +304,7 @@ def test_agreeing_digits_caps_and_floors():
     assert agreeing_digits(2.0, 2.0) == 11.0
     assert agreeing_digits([1.0, 2.0], [1.0, 2.0], max_digits=15) == 15.0
     assert agreeing_digits(1.0 + 1e-13, 1.0) == 11.0
-    assert agreeing_digits(50.0, 1.0) == 0.0                 # wrong in the first digit
+    assert agreeing_digits(50.0, 1.0) == 0.0  # wrong in the first digit
     assert agreeing_digits(-1.0, 1.0) == 0.0
     assert agreeing_digits([onp.nan, 1.0], [1.0, 1.0]) == 0.0
     assert agreeing_digits(onp.inf, 1.0) == 0.0
@@ -299,14 +318,44 @@ def test_agreeing_digits_uses_the_absolute_error_for_a_zero_certified_value():
 @pytest.mark.parametrize(
     "estimate, certified, kwargs, error, match",
     [
-        ([1.0, 2.0], [1.0], {}, ValueError, r"agreeing_digits: estimate and certified must have the same shape"),
-        ([[1.0]], [[1.0]], {}, ValueError, r"agreeing_digits: estimate and certified must be numbers or 1-D arrays"),
+        (
+            [1.0, 2.0],
+            [1.0],
+            {},
+            ValueError,
+            r"agreeing_digits: estimate and certified must have the same shape",
+        ),
+        (
+            [[1.0]],
+            [[1.0]],
+            {},
+            ValueError,
+            r"agreeing_digits: estimate and certified must be numbers or 1-D arrays",
+        ),
         ([], [], {}, ValueError, r"agreeing_digits: estimate and certified must not be empty"),
         (1.0, onp.nan, {}, ValueError, r"agreeing_digits: certified must be finite"),
         ("a", 1.0, {}, TypeError, r"agreeing_digits: estimate and certified must be numbers"),
-        (1.0, 1.0, {"max_digits": 0}, ValueError, r"agreeing_digits: max_digits must be finite and > 0"),
-        (1.0, 1.0, {"max_digits": True}, TypeError, r"agreeing_digits: max_digits must be a real number"),
-        (1.0, 1.0, {"max_digits": "11"}, TypeError, r"agreeing_digits: max_digits must be a real number"),
+        (
+            1.0,
+            1.0,
+            {"max_digits": 0},
+            ValueError,
+            r"agreeing_digits: max_digits must be finite and > 0",
+        ),
+        (
+            1.0,
+            1.0,
+            {"max_digits": True},
+            TypeError,
+            r"agreeing_digits: max_digits must be a real number",
+        ),
+        (
+            1.0,
+            1.0,
+            {"max_digits": "11"},
+            TypeError,
+            r"agreeing_digits: max_digits must be a real number",
+        ),
     ],
 )
 def test_agreeing_digits_refuses_bad_input_clearly(estimate, certified, kwargs, error, match):
@@ -327,7 +376,7 @@ def test_digits_split_partitions_scikit_learns_images():
     assert isinstance(data, datasets.DigitsData)
     assert data.X_train.shape == (1438, 64) and data.X_test.shape == (359, 64)
     both = onp.concatenate([data.train_index, data.test_index])
-    onp.testing.assert_array_equal(onp.sort(both), onp.arange(1797))     # disjoint, complete
+    onp.testing.assert_array_equal(onp.sort(both), onp.arange(1797))  # disjoint, complete
     onp.testing.assert_array_equal(data.X_train, bunch.data[data.train_index] / 16.0)
     onp.testing.assert_array_equal(data.X_test, bunch.data[data.test_index] / 16.0)
     onp.testing.assert_array_equal(data.y_train, bunch.target[data.train_index])
@@ -352,8 +401,9 @@ def test_digits_split_is_seeded():
     c = datasets.load_digits(rng=onp.random.default_rng(7))
     onp.testing.assert_array_equal(a.test_index, c.test_index)
     assert not onp.array_equal(a.test_index, datasets.load_digits(rng=8).test_index)
-    onp.testing.assert_array_equal(datasets.load_digits().test_index,
-                                   datasets.load_digits(rng=0).test_index)
+    onp.testing.assert_array_equal(
+        datasets.load_digits().test_index, datasets.load_digits(rng=0).test_index
+    )
 
 
 def test_digits_unscaled_and_read_only():
@@ -368,16 +418,23 @@ def test_digits_unscaled_and_read_only():
         raw.X_train = None
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"test_size": 0.0}, ValueError, r"^load_digits: test_size must be a fraction in \(0, 1\), got 0.0"),
-    ({"test_size": 1.0}, ValueError, r"^load_digits: test_size must be a fraction in \(0, 1\)"),
-    ({"test_size": -0.2}, ValueError, r"^load_digits: test_size must be a fraction"),
-    ({"test_size": onp.nan}, ValueError, r"^load_digits: test_size must be finite"),
-    ({"test_size": "0.2"}, TypeError, r"^load_digits: test_size must be a real number"),
-    ({"test_size": 0.001}, ValueError, r"^load_digits: test_size = 0.001 leaves class 0"),
-    ({"rng": "seed"}, TypeError, r"^load_digits: rng must be a numpy.random.Generator"),
-    ({"scale": 1}, TypeError, r"^load_digits: scale must be True or False"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (
+            {"test_size": 0.0},
+            ValueError,
+            r"^load_digits: test_size must be a fraction in \(0, 1\), got 0.0",
+        ),
+        ({"test_size": 1.0}, ValueError, r"^load_digits: test_size must be a fraction in \(0, 1\)"),
+        ({"test_size": -0.2}, ValueError, r"^load_digits: test_size must be a fraction"),
+        ({"test_size": onp.nan}, ValueError, r"^load_digits: test_size must be finite"),
+        ({"test_size": "0.2"}, TypeError, r"^load_digits: test_size must be a real number"),
+        ({"test_size": 0.001}, ValueError, r"^load_digits: test_size = 0.001 leaves class 0"),
+        ({"rng": "seed"}, TypeError, r"^load_digits: rng must be a numpy.random.Generator"),
+        ({"scale": 1}, TypeError, r"^load_digits: scale must be True or False"),
+    ],
+)
 def test_digits_bad_input_is_refused_clearly(kwargs, error, match):
     with pytest.raises(error, match=match):
         datasets.load_digits(**kwargs)

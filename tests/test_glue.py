@@ -9,11 +9,24 @@ from myst_nb.core.variables import format_plain_text
 from jaccourse.glue import GluedText, _plain_text, glue, glued
 
 
-@pytest.mark.parametrize("value, spec", [
-    (2 / 3, ".3f"), (2 / 3, ""), (1e-9, ".1e"), (12345, ",d"), (0.25, ".0%"), (3, ".2f"),
-    ("Gauss-Newton", ""), ("Newton's", ""), ("text", "s"),
-    (True, ""), (7, ""), (0.1, ""), ([1, 2], ""),
-])
+@pytest.mark.parametrize(
+    "value, spec",
+    [
+        (2 / 3, ".3f"),
+        (2 / 3, ""),
+        (1e-9, ".1e"),
+        (12345, ",d"),
+        (0.25, ".0%"),
+        (3, ".2f"),
+        ("Gauss-Newton", ""),
+        ("Newton's", ""),
+        ("text", "s"),
+        (True, ""),
+        (7, ""),
+        (0.1, ""),
+        ([1, 2], ""),
+    ],
+)
 def test_same_text_as_myst_nb_glue_text(value, spec):
     """The oracle is myst-nb's own formatting of a glued value's text/plain."""
     glue("key", value, display=False)
@@ -48,14 +61,17 @@ def test_unknown_key_says_which_and_where():
         glued("never-glued")
 
 
-@pytest.mark.parametrize("call, error, match", [
-    (lambda: glue("", 1.0), TypeError, "glue: name must be a non-empty string"),
-    (lambda: glue(3, 1.0), TypeError, "glue: name must be a non-empty string"),
-    (lambda: glue("k", 1.0, display="no"), TypeError, "glue: display must be True or False"),
-    (lambda: glued(""), TypeError, "glued: name must be a non-empty string"),
-    (lambda: glued("k", 3), TypeError, "glued: spec must be a format specification"),
-    (lambda: GluedText(3), TypeError, "GluedText: text must be a string"),
-])
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: glue("", 1.0), TypeError, "glue: name must be a non-empty string"),
+        (lambda: glue(3, 1.0), TypeError, "glue: name must be a non-empty string"),
+        (lambda: glue("k", 1.0, display="no"), TypeError, "glue: display must be True or False"),
+        (lambda: glued(""), TypeError, "glued: name must be a non-empty string"),
+        (lambda: glued("k", 3), TypeError, "glued: spec must be a format specification"),
+        (lambda: GluedText(3), TypeError, "GluedText: text must be a string"),
+    ],
+)
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
@@ -63,5 +79,7 @@ def test_bad_input(call, error, match):
 
 def test_unformattable_value_names_key_and_spec():
     glue("label", "abc", display=False)
-    with pytest.raises(ValueError, match="glued: cannot format the value glued under 'label'.*'.2f'"):
+    with pytest.raises(
+        ValueError, match="glued: cannot format the value glued under 'label'.*'.2f'"
+    ):
         glued("label", ".2f")

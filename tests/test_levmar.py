@@ -28,8 +28,16 @@ def counted(fun):
 
 def solve(fun, jac, x0, *, tol=TOL, max_nfev=1000):
     f, nfev = counted(fun)
-    out = lm_solve(f, jac, onp.asarray(x0, dtype=float), ftol=tol, xtol=tol, gtol=tol,
-                   max_nfev=max_nfev, nfev=nfev)
+    out = lm_solve(
+        f,
+        jac,
+        onp.asarray(x0, dtype=float),
+        ftol=tol,
+        xtol=tol,
+        gtol=tol,
+        max_nfev=max_nfev,
+        nfev=nfev,
+    )
     return out, nfev()
 
 
@@ -38,6 +46,7 @@ def cost(out: LMOutcome) -> float:
 
 
 # ----------------------------------------------------------------------------- closed forms
+
 
 def test_linear_least_squares_reaches_lstsq_in_one_step():
     rng = onp.random.default_rng(0)
@@ -61,8 +70,11 @@ def test_zero_residual_linear_problem_is_solved_exactly():
 
 
 def test_starting_at_the_solution_stops_at_once_with_the_gradient_test():
-    out, nfev = solve(lambda x: onp.array([x[0] - 1.0, 10 * (x[1] - x[0] ** 2)]),
-                      lambda x: onp.array([[1.0, 0.0], [-20 * x[0], 10.0]]), [1.0, 1.0])
+    out, nfev = solve(
+        lambda x: onp.array([x[0] - 1.0, 10 * (x[1] - x[0] ** 2)]),
+        lambda x: onp.array([[1.0, 0.0], [-20 * x[0], 10.0]]),
+        [1.0, 1.0],
+    )
     assert (out.status, out.nit, nfev, len(out.xs)) == (4, 1, 1, 1)
 
 
@@ -72,7 +84,7 @@ def test_the_trajectory_is_recorded_and_costs_decrease():
     assert len(out.xs) == len(out.costs) >= 2
     assert onp.array_equal(out.xs[0], p.x0) and onp.array_equal(out.xs[-1], out.x)
     assert out.costs[0] == pytest.approx(0.5 * 24.2)
-    assert all(b <= a for a, b in zip(out.costs, out.costs[1:]))
+    assert all(b <= a for a, b in zip(out.costs, out.costs[1:], strict=False))
     assert out.costs[-1] == cost(out)
 
 
@@ -88,7 +100,7 @@ def test_lmpar_meets_its_specification():
         par, x = _lmpar(r, ipvt, d, q.T @ b, delta, 0.0)
         assert par > 0
         assert abs(onp.linalg.norm(d * x) - delta) <= 0.1 * delta
-        assert onp.allclose((J.T @ J + par * onp.diag(d ** 2)) @ x, J.T @ b)
+        assert onp.allclose((J.T @ J + par * onp.diag(d**2)) @ x, J.T @ b)
     # a radius larger than the Gauss-Newton step: par = 0 and x is the Gauss-Newton step
     par, x = _lmpar(r, ipvt, d, q.T @ b, 2.0 * onp.linalg.norm(d * gn), 1.0)
     assert par == 0.0 and onp.allclose(x, gn)
@@ -96,9 +108,21 @@ def test_lmpar_meets_its_specification():
 
 # ------------------------------------------------------------------- against MINPACK (scipy)
 
-COMPARED = ["Rosenbrock", "Freudenstein-Roth", "Powell badly scaled", "Brown badly scaled",
-            "Beale", "Jennrich-Sampson", "Helical valley", "Bard", "Gaussian", "Box 3-D",
-            "Kowalik-Osborne", "Osborne 1", "Watson"]
+COMPARED = [
+    "Rosenbrock",
+    "Freudenstein-Roth",
+    "Powell badly scaled",
+    "Brown badly scaled",
+    "Beale",
+    "Jennrich-Sampson",
+    "Helical valley",
+    "Bard",
+    "Gaussian",
+    "Box 3-D",
+    "Kowalik-Osborne",
+    "Osborne 1",
+    "Watson",
+]
 
 
 @pytest.mark.parametrize("name", COMPARED)
@@ -108,8 +132,16 @@ def test_same_cost_and_similar_nfev_as_minpack(name):
     def jac(x):
         return jacobian(p.residual, x)
 
-    ref = least_squares(p.residual, p.x0, jac=jac, method="lm", ftol=TOL, xtol=TOL, gtol=TOL,
-                        max_nfev=100 * (p.n + 1))
+    ref = least_squares(
+        p.residual,
+        p.x0,
+        jac=jac,
+        method="lm",
+        ftol=TOL,
+        xtol=TOL,
+        gtol=TOL,
+        max_nfev=100 * (p.n + 1),
+    )
     out, nfev = solve(p.residual, jac, p.x0, max_nfev=100 * (p.n + 1))
     assert out.success
     assert cost(out) == pytest.approx(ref.cost, rel=1e-8, abs=1e-20)
@@ -117,8 +149,10 @@ def test_same_cost_and_similar_nfev_as_minpack(name):
     assert out.nit <= 2 * ref.njev
 
 
-@pytest.mark.parametrize("name, x_star", [("Powell badly scaled", [1.098159e-5, 9.106146]),
-                                          ("Brown badly scaled", [1e6, 2e-6])])
+@pytest.mark.parametrize(
+    "name, x_star",
+    [("Powell badly scaled", [1.098159e-5, 9.106146]), ("Brown badly scaled", [1e6, 2e-6])],
+)
 def test_badly_scaled_problems_converge(name, x_star):
     p = MGH_PROBLEMS[name]
     out, _ = solve(p.residual, lambda x: jacobian(p.residual, x), p.x0)
@@ -128,6 +162,7 @@ def test_badly_scaled_problems_converge(name, x_star):
 
 
 # ------------------------------------------------------------------------ robustness
+
 
 def test_a_non_finite_trial_residual_is_a_failed_step_not_a_crash():
     # r(x) = sqrt(x) - 1 is NaN for x < 0; from x0 = 9 the Gauss-Newton step lands at x = -3.
@@ -169,8 +204,9 @@ def test_a_non_finite_jacobian_stops_the_run_and_names_the_iteration():
 def test_a_non_finite_step_stops_the_run(monkeypatch):
     import jaccourse._levmar as levmar
 
-    monkeypatch.setattr(levmar, "_lmpar", lambda r, ipvt, d, qtb, delta, par:
-                        (0.0, onp.full(d.shape, onp.inf)))
+    monkeypatch.setattr(
+        levmar, "_lmpar", lambda r, ipvt, d, qtb, delta, par: (0.0, onp.full(d.shape, onp.inf))
+    )
     p = MGH_PROBLEMS["Rosenbrock"]
     out, nfev = solve(p.residual, lambda x: jacobian(p.residual, x), p.x0)
     assert (out.status, out.success, out.nit, nfev) == (9, False, 1, 1)
@@ -184,8 +220,11 @@ def test_a_non_finite_residual_at_x0_stops_at_once():
 
 def test_fewer_residuals_than_variables_are_accepted():
     # MINPACK refuses m < n; here the system is padded with zeros: one equation, two unknowns
-    out, _ = solve(lambda x: onp.array([x[0] + 2.0 * x[1] - 3.0]),
-                   lambda x: onp.array([[1.0, 2.0]]), [0.0, 0.0])
+    out, _ = solve(
+        lambda x: onp.array([x[0] + 2.0 * x[1] - 3.0]),
+        lambda x: onp.array([[1.0, 2.0]]),
+        [0.0, 0.0],
+    )
     assert out.success and out.fvec.shape == (1,)
     assert abs(out.x[0] + 2.0 * out.x[1] - 3.0) < 1e-12
 

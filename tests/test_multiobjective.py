@@ -18,11 +18,10 @@ from __future__ import annotations
 import itertools
 import math
 
-import scipy.optimize
-
 import autograd.numpy as np
 import numpy as onp
 import pytest
+import scipy.optimize
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -68,6 +67,7 @@ def mixed(x):
 # objective_jacobian
 # ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("x", [(0.0, 0.0), (1.0, 1.0), (-2.5, 0.7), (2.0, 0.0)])
 def test_objective_jacobian_of_quadratics_is_stacked_gradients(x):
     x = onp.array(x)
@@ -75,7 +75,7 @@ def test_objective_jacobian_of_quadratics_is_stacked_gradients(x):
     expected = onp.stack([2 * (x - A1), 2 * (x - A2), 2 * (x - A3)])
     assert J.shape == (3, 2)
     assert onp.allclose(J, expected, rtol=0, atol=1e-14)
-    for i in range(3):        # row i is the gradient of f_i
+    for i in range(3):  # row i is the gradient of f_i
         assert onp.allclose(J[i], gradient(lambda z, i=i: quadratics(z)[i], x), atol=1e-14)
 
 
@@ -92,15 +92,26 @@ def test_objective_jacobian_accepts_a_list_and_returns_plain_float_array():
     assert onp.array_equal(J, [[3.0, 1.0], [1.0, 2.0]])
 
 
-@pytest.mark.parametrize("F,x,exc,pattern", [
-    ("not callable", [1.0], TypeError, r"^objective_jacobian: F must be a callable"),
-    (quadratics, [[1.0, 2.0]], ValueError, r"^objective_jacobian: x must be a 1-D array"),
-    (quadratics, [1.0, onp.nan], ValueError, r"^objective_jacobian: x must be finite"),
-    (lambda x: np.sum(x ** 2), [1.0, 2.0], ValueError,
-     r"^objective_jacobian: F must return a 1-D array of shape \(m,\), got a scalar"),
-    (lambda x: onp.array([onp.sum(x ** 2), x[0]]), [1.0, 2.0], TypeError,
-     r"^objective_jacobian: F mixes plain numpy with autograd"),
-])
+@pytest.mark.parametrize(
+    "F,x,exc,pattern",
+    [
+        ("not callable", [1.0], TypeError, r"^objective_jacobian: F must be a callable"),
+        (quadratics, [[1.0, 2.0]], ValueError, r"^objective_jacobian: x must be a 1-D array"),
+        (quadratics, [1.0, onp.nan], ValueError, r"^objective_jacobian: x must be finite"),
+        (
+            lambda x: np.sum(x**2),
+            [1.0, 2.0],
+            ValueError,
+            r"^objective_jacobian: F must return a 1-D array of shape \(m,\), got a scalar",
+        ),
+        (
+            lambda x: onp.array([onp.sum(x**2), x[0]]),
+            [1.0, 2.0],
+            TypeError,
+            r"^objective_jacobian: F mixes plain numpy with autograd",
+        ),
+    ],
+)
 def test_objective_jacobian_errors_name_the_function_and_argument(F, x, exc, pattern):
     with pytest.raises(exc, match=pattern):
         objective_jacobian(F, x)
@@ -109,6 +120,7 @@ def test_objective_jacobian_errors_name_the_function_and_argument(F, x, exc, pat
 # ------------------------------------------------------------------------------------------
 # gradient_conflicts
 # ------------------------------------------------------------------------------------------
+
 
 def test_conflicts_hand_case():
     J = onp.array([[1.0, 0.0], [-1.0, 1.0], [0.0, 2.0], [1.0, 1.0]])
@@ -119,7 +131,7 @@ def test_conflicts_hand_case():
     assert c.has_conflict and c.zero_rows == ()
     assert onp.allclose(c.norms, [1.0, math.sqrt(2), 2.0, math.sqrt(2)], rtol=1e-15)
     assert c.cosines[0, 1] == pytest.approx(-1 / math.sqrt(2), rel=1e-15)
-    assert c.cosines[1, 3] == 0.0                    # orthogonal exactly: no conflict
+    assert c.cosines[1, 3] == 0.0  # orthogonal exactly: no conflict
     assert onp.array_equal(onp.diag(c.cosines), onp.ones(4))
 
 
@@ -177,15 +189,18 @@ def test_overflow_is_refused():
         gradient_conflicts([[1e300, 1e300], [1e300, -2e300]])
 
 
-@pytest.mark.parametrize("J,exc,pattern", [
-    ([1.0, 2.0], ValueError, r"must be a 2-D array of shape \(m, n\), got shape \(2,\) \(one"),
-    (onp.zeros((0, 3)), ValueError, r"at least one row"),
-    (onp.zeros((2, 0)), ValueError, r"at least one column"),
-    ([[1.0, onp.nan]], ValueError, r"must be finite"),
-    ([[1.0, onp.inf]], ValueError, r"must be finite"),
-    ([["a", "b"]], TypeError, r"must be an \(m, n\) array of numbers"),
-    (lambda x: x, TypeError, r"objective_jacobian\(F, x\)"),
-])
+@pytest.mark.parametrize(
+    "J,exc,pattern",
+    [
+        ([1.0, 2.0], ValueError, r"must be a 2-D array of shape \(m, n\), got shape \(2,\) \(one"),
+        (onp.zeros((0, 3)), ValueError, r"at least one row"),
+        (onp.zeros((2, 0)), ValueError, r"at least one column"),
+        ([[1.0, onp.nan]], ValueError, r"must be finite"),
+        ([[1.0, onp.inf]], ValueError, r"must be finite"),
+        ([["a", "b"]], TypeError, r"must be an \(m, n\) array of numbers"),
+        (lambda x: x, TypeError, r"objective_jacobian\(F, x\)"),
+    ],
+)
 def test_conflicts_errors(J, exc, pattern):
     with pytest.raises(exc, match=pattern) as info:
         gradient_conflicts(J)
@@ -195,10 +210,12 @@ def test_conflicts_errors(J, exc, pattern):
 def matrices(max_m=5, max_n=4):
     # zeros (zero rows, orthogonal rows) and moderate sizes; extreme sizes have their own test,
     # where the oracle numpy.linalg.norm (which squares the entries) would underflow
-    entries = st.one_of(st.just(0.0), st.floats(1e-3, 1e3), st.floats(-1e3, -1e-3),
-                        st.integers(-3, 3).map(float))
+    entries = st.one_of(
+        st.just(0.0), st.floats(1e-3, 1e3), st.floats(-1e3, -1e-3), st.integers(-3, 3).map(float)
+    )
     return st.tuples(st.integers(1, max_m), st.integers(1, max_n)).flatmap(
-        lambda s: arrays(onp.float64, s, elements=entries))
+        lambda s: arrays(onp.float64, s, elements=entries)
+    )
 
 
 @FAST
@@ -214,7 +231,7 @@ def test_conflicts_agree_with_numpy(J):
     assert onp.array_equal(c.cosines, c.cosines.T)
     assert onp.all(onp.abs(c.cosines) <= 1.0)
     nonzero = norms > 0
-    units = J / onp.where(nonzero, norms, 1.0)[:, None]        # unit rows (zero rows stay 0)
+    units = J / onp.where(nonzero, norms, 1.0)[:, None]  # unit rows (zero rows stay 0)
     expected_cos = units @ units.T
     onp.fill_diagonal(expected_cos, nonzero.astype(float))
     assert onp.allclose(c.cosines, expected_cos, atol=1e-12)
@@ -222,8 +239,7 @@ def test_conflicts_agree_with_numpy(J):
     for i, j in itertools.combinations(range(J.shape[0]), 2):
         if abs(G[i, j]) > 1e-10 * scale[i, j]:
             assert ((i, j) in c.conflicting_pairs) == (G[i, j] < 0)
-    assert all(c.inner_products[i, j] <= 0 and c.cosines[i, j] < 0
-               for i, j in c.conflicting_pairs)
+    assert all(c.inner_products[i, j] <= 0 and c.cosines[i, j] < 0 for i, j in c.conflicting_pairs)
     assert c.zero_rows == tuple(onp.flatnonzero(~nonzero))
 
 
@@ -235,7 +251,7 @@ def test_positive_row_scaling_keeps_cosines_and_negative_flips_them(J, data):
     c, scaled = gradient_conflicts(J), gradient_conflicts(J * factors[:, None])
     assert onp.allclose(scaled.cosines, c.cosines, atol=1e-12)
     flipped = gradient_conflicts(-J)
-    assert onp.allclose(flipped.cosines, c.cosines, atol=0)      # (-g_i).(-g_j) = g_i.g_j
+    assert onp.allclose(flipped.cosines, c.cosines, atol=0)  # (-g_i).(-g_j) = g_i.g_j
     k = data.draw(st.integers(0, m - 1))
     one_flipped = J.copy()
     one_flipped[k] *= -1
@@ -250,14 +266,15 @@ def test_positive_row_scaling_keeps_cosines_and_negative_flips_them(J, data):
 # weighted_sum
 # ------------------------------------------------------------------------------------------
 
+
 def test_weighted_sum_value_and_gradient_hand_case():
     g = weighted_sum(quadratics, [1.0, 2.0, 0.0])
     x = onp.array([1.0, 1.0])
-    assert float(g(x)) == 1.0 * 2.0 + 2.0 * 2.0          # |x - a1|^2 = 2, |x - a2|^2 = 2
+    assert float(g(x)) == 1.0 * 2.0 + 2.0 * 2.0  # |x - a1|^2 = 2, |x - a2|^2 = 2
     assert onp.allclose(gradient(g, x), 2 * (x - A1) + 2 * 2 * (x - A2), atol=1e-14)
     assert onp.array_equal(g.weights, [1.0, 2.0, 0.0])
     with pytest.raises(ValueError):
-        g.weights[0] = 3.0                               # read-only copy
+        g.weights[0] = 3.0  # read-only copy
 
 
 def test_weights_are_not_normalised_but_minimisers_ignore_the_scale():
@@ -266,7 +283,7 @@ def test_weights_are_not_normalised_but_minimisers_ignore_the_scale():
     x = onp.array([0.4, -0.3])
     assert float(g10(x)) == pytest.approx(10 * float(g1(x)), rel=1e-15)
     # the minimiser of sum w_i |x - a_i|^2 is the weighted mean of the centres, for both
-    centre = (0.2 * A1 + 0.3 * A2 + 0.5 * A3)
+    centre = 0.2 * A1 + 0.3 * A2 + 0.5 * A3
     assert onp.allclose(gradient(g1, centre), 0, atol=1e-14)
     assert onp.allclose(gradient(g10, centre), 0, atol=1e-13)
 
@@ -278,8 +295,10 @@ def test_weighted_sum_accepts_list_output():
 
 
 @FAST
-@given(x=arrays(onp.float64, (3,), elements=st.floats(-3, 3)),
-       w=arrays(onp.float64, (3,), elements=st.floats(0, 10)))
+@given(
+    x=arrays(onp.float64, (3,), elements=st.floats(-3, 3)),
+    w=arrays(onp.float64, (3,), elements=st.floats(0, 10)),
+)
 def test_weighted_sum_gradient_is_J_transpose_w(x, w):
     assume(onp.any(w > 0))
     g = weighted_sum(mixed, w)
@@ -288,14 +307,17 @@ def test_weighted_sum_gradient_is_J_transpose_w(x, w):
     assert onp.allclose(gradient(g, x), J.T @ w, rtol=1e-10, atol=1e-10)
 
 
-@pytest.mark.parametrize("F,w,exc,pattern", [
-    (3.0, [1.0], TypeError, r"^weighted_sum: F must be a callable"),
-    (quadratics, [1.0, -0.5, 1.0], ValueError, r"^weighted_sum: weights must be >= 0"),
-    (quadratics, [0.0, 0.0, 0.0], ValueError, r"^weighted_sum: weights must not all be zero"),
-    (quadratics, [1.0, onp.nan, 1.0], ValueError, r"^weighted_sum: weights must be finite"),
-    (quadratics, [[1.0, 1.0, 1.0]], ValueError, r"^weighted_sum: weights must be a 1-D array"),
-    (quadratics, "abc", TypeError, r"^weighted_sum: weights must be a 1-D array of numbers"),
-])
+@pytest.mark.parametrize(
+    "F,w,exc,pattern",
+    [
+        (3.0, [1.0], TypeError, r"^weighted_sum: F must be a callable"),
+        (quadratics, [1.0, -0.5, 1.0], ValueError, r"^weighted_sum: weights must be >= 0"),
+        (quadratics, [0.0, 0.0, 0.0], ValueError, r"^weighted_sum: weights must not all be zero"),
+        (quadratics, [1.0, onp.nan, 1.0], ValueError, r"^weighted_sum: weights must be finite"),
+        (quadratics, [[1.0, 1.0, 1.0]], ValueError, r"^weighted_sum: weights must be a 1-D array"),
+        (quadratics, "abc", TypeError, r"^weighted_sum: weights must be a 1-D array of numbers"),
+    ],
+)
 def test_weighted_sum_errors(F, w, exc, pattern):
     with pytest.raises(exc, match=pattern):
         weighted_sum(F, w)
@@ -311,20 +333,26 @@ def test_weighted_sum_wrong_number_of_weights_fails_at_the_call():
 # Pareto dominance
 # ------------------------------------------------------------------------------------------
 
+
 def test_dominates_hand_cases():
     assert dominates([1, 2], [1, 3]) and dominates([0, 0, 0], [1, 1, 1])
     assert not dominates([1, 2], [1, 2])
     assert not dominates([1, 3], [2, 2]) and not dominates([2, 2], [1, 3])
     assert not dominates([1, 3], [1, 2])
-    with pytest.raises(ValueError, match=r"^dominates: p and q must have the same shape .* got p of shape \(2,\) and q of shape \(3,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"^dominates: p and q must have the same shape .* "
+        r"got p of shape \(2,\) and q of shape \(3,\)",
+    ):
         dominates([1, 2], [1, 2, 3])
     with pytest.raises(ValueError, match=r"^dominates: p must be finite"):
         dominates([onp.nan, 2], [1, 2])
 
 
 def test_pareto_mask_hand_cases():
-    pts = onp.array([[1.0, 5.0], [2.0, 3.0], [3.0, 4.0], [4.0, 1.0], [2.0, 3.0], [5.0, 1.0],
-                     [0.5, 6.0]])
+    pts = onp.array(
+        [[1.0, 5.0], [2.0, 3.0], [3.0, 4.0], [4.0, 1.0], [2.0, 3.0], [5.0, 1.0], [0.5, 6.0]]
+    )
     assert pareto_mask(pts).tolist() == [True, True, False, True, True, False, True]
     assert onp.array_equal(non_dominated(pts), pts[[0, 1, 3, 4, 6]])
     # one objective: the minima (ties kept)
@@ -345,12 +373,15 @@ def test_points_on_a_line_of_slope_minus_one_are_all_non_dominated():
     assert pareto_mask(onp.column_stack([t, t])).tolist() == [True] + [False] * 10
 
 
-@pytest.mark.parametrize("values,exc,pattern", [
-    ([1.0, 2.0], ValueError, r"^pareto_mask: values must be a 2-D array of shape \(k, m\)"),
-    (onp.zeros((3, 0)), ValueError, r"^pareto_mask: values must have at least one column"),
-    ([[1.0, onp.nan]], ValueError, r"^pareto_mask: values must be finite"),
-    ([["a", "b"]], TypeError, r"^pareto_mask: values must be an array of numbers"),
-])
+@pytest.mark.parametrize(
+    "values,exc,pattern",
+    [
+        ([1.0, 2.0], ValueError, r"^pareto_mask: values must be a 2-D array of shape \(k, m\)"),
+        (onp.zeros((3, 0)), ValueError, r"^pareto_mask: values must have at least one column"),
+        ([[1.0, onp.nan]], ValueError, r"^pareto_mask: values must be finite"),
+        ([["a", "b"]], TypeError, r"^pareto_mask: values must be an array of numbers"),
+    ],
+)
 def test_pareto_mask_errors(values, exc, pattern):
     with pytest.raises(exc, match=pattern):
         pareto_mask(values)
@@ -361,7 +392,8 @@ def test_pareto_mask_errors(values, exc, pattern):
 def point_sets(max_k=25, max_m=3):
     # small integers make ties and duplicates frequent, which is where bugs hide
     return st.tuples(st.integers(0, max_k), st.integers(1, max_m)).flatmap(
-        lambda s: arrays(onp.float64, s, elements=st.integers(0, 6).map(float)))
+        lambda s: arrays(onp.float64, s, elements=st.integers(0, 6).map(float))
+    )
 
 
 @FAST
@@ -390,7 +422,7 @@ def test_pareto_mask_is_invariant_under_permutation_and_monotone_maps(V, data):
     shift = onp.array(data.draw(st.lists(st.floats(-5, 5), min_size=m, max_size=m)))
     scale = onp.array(data.draw(st.lists(st.floats(0.5, 4), min_size=m, max_size=m)))
     assert onp.array_equal(pareto_mask(V * scale + shift), mask)
-    assert onp.array_equal(pareto_mask(onp.exp(V / 3)), mask)   # strictly increasing map
+    assert onp.array_equal(pareto_mask(onp.exp(V / 3)), mask)  # strictly increasing map
 
 
 def staircase_2d(V):
@@ -399,13 +431,13 @@ def staircase_2d(V):
     k = len(V)
     order = onp.lexsort((V[:, 1], V[:, 0]))
     mask = onp.zeros(k, dtype=bool)
-    best_f2 = onp.inf                 # best f2 among points with strictly smaller f1
+    best_f2 = onp.inf  # best f2 among points with strictly smaller f1
     i = 0
     while i < k:
         j = i
         while j < k and V[order[j], 0] == V[order[i], 0]:
             j += 1
-        group = order[i:j]            # equal f1, sorted by f2
+        group = order[i:j]  # equal f1, sorted by f2
         low = V[group[0], 1]
         for idx in group:
             mask[idx] = V[idx, 1] == low and low < best_f2
@@ -446,8 +478,9 @@ def aggregate(name, J, seed=0):
 
 
 @st.composite
-def jacobians(draw, max_m=5, max_n=6, kinds=("plain", "rank", "duplicate", "opposite",
-                                              "zero_row", "scaled")):
+def jacobians(
+    draw, max_m=5, max_n=6, kinds=("plain", "rank", "duplicate", "opposite", "zero_row", "scaled")
+):
     """Random (m, n) Jacobians and degenerate ones: rank-deficient products, a row repeated
     at another length or reversed, a zero row, rows scaled by 10^k for k in -8..8."""
     m = draw(st.integers(1, max_m))
@@ -561,7 +594,7 @@ def test_linear_under_scaling(J, data):
         a1 = aggregate(name, c1[:, None] * J)
         a2 = aggregate(name, c2[:, None] * J)
         a12 = aggregate(name, (c1 + c2)[:, None] * J)
-        size = 11.0 * onp.linalg.norm(J, axis=1).sum()    # bounds each |a| (|c| <= 10, m rows)
+        size = 11.0 * onp.linalg.norm(J, axis=1).sum()  # bounds each |a| (|c| <= 10, m rows)
         assert onp.linalg.norm(a12 - a1 - a2) <= 1e-9 * size + 1e-300, name
 
 
@@ -589,12 +622,12 @@ def test_upgrad_kkt_conditions_of_every_projection(J):
         g = J[i]
         d, lam = project_onto_dual_cone(J, g, return_multipliers=True)
         projections.append(d)
-        weight = lam * norms                          # multipliers on the unit rows
+        weight = lam * norms  # multipliers on the unit rows
         size = onp.linalg.norm(g) + weight.sum() + 1e-300
         assert onp.all(lam >= 0.0)
         assert onp.all(J @ d >= -no_conflict_tol(J, d))
         slack = onp.where(norms > 0, (J @ d) / onp.where(norms > 0, norms, 1.0), 0.0)
-        assert onp.all(onp.abs(weight * slack) <= 1e-9 * size ** 2)
+        assert onp.all(onp.abs(weight * slack) <= 1e-9 * size**2)
         assert onp.linalg.norm(d - g - J.T @ lam) <= 1e-9 * size
     scale = norms.sum() + 1e-300
     assert onp.linalg.norm(upgrad(J) - onp.mean(projections, axis=0)) <= 1e-9 * scale
@@ -603,8 +636,9 @@ def test_upgrad_kkt_conditions_of_every_projection(J):
 @FAST
 @given(J=jacobians(max_m=4, max_n=4), data=st.data())
 def test_dual_cone_projection_against_a_brute_force_oracle(J, data):
-    g = onp.array(data.draw(st.lists(st.floats(-1.0, 1.0), min_size=J.shape[1],
-                                     max_size=J.shape[1])))
+    g = onp.array(
+        data.draw(st.lists(st.floats(-1.0, 1.0), min_size=J.shape[1], max_size=J.shape[1]))
+    )
     assume(onp.linalg.norm(g) > 1e-3)
     expected = cone_projection_brute_force(J, g)
     assert onp.linalg.norm(project_onto_dual_cone(J, g) - expected) <= 1e-8 * onp.linalg.norm(g)
@@ -617,16 +651,19 @@ def test_dual_cone_projection_against_slsqp(seed):
     J = rng.standard_normal((m, n)) * 10.0 ** rng.uniform(-2, 2, size=(m, 1))
     g = rng.standard_normal(n)
     res = scipy.optimize.minimize(
-        lambda d: 0.5 * onp.sum((d - g) ** 2), g, jac=lambda d: d - g, method="SLSQP",
+        lambda d: 0.5 * onp.sum((d - g) ** 2),
+        g,
+        jac=lambda d: d - g,
+        method="SLSQP",
         constraints=[{"type": "ineq", "fun": lambda d: J @ d, "jac": lambda d: J}],
-        options={"ftol": 1e-14, "maxiter": 500})
+        options={"ftol": 1e-14, "maxiter": 500},
+    )
     assert res.success
     assert onp.linalg.norm(project_onto_dual_cone(J, g) - res.x) <= 1e-6 * onp.linalg.norm(g)
 
 
 @FAST
-@given(J=jacobians(max_m=4, max_n=5, kinds=("plain", "rank", "duplicate", "opposite",
-                                             "zero_row")))
+@given(J=jacobians(max_m=4, max_n=5, kinds=("plain", "rank", "duplicate", "opposite", "zero_row")))
 def test_mgda_is_the_minimum_norm_point_of_the_hull(J):
     z = mgda(J)
     expected = min_norm_in_hull_brute_force(J)
@@ -647,8 +684,11 @@ def mgda_two_rows(g1, g2):
 
 
 @FAST
-@given(J=jacobians(max_m=2, kinds=("plain", "duplicate", "opposite", "zero_row", "scaled"))
-       .filter(lambda J: J.shape[0] == 2))
+@given(
+    J=jacobians(max_m=2, kinds=("plain", "duplicate", "opposite", "zero_row", "scaled")).filter(
+        lambda J: J.shape[0] == 2
+    )
+)
 def test_mgda_two_rows_closed_form(J):
     expected = mgda_two_rows(J[0], J[1])
     size = onp.linalg.norm(J, axis=1).min()
@@ -667,8 +707,7 @@ def test_dualproj_paper_example(a):
     """Appendix C.3: rows (2, 0), (-2a, 2a); the mean (1 - a, a) is kept for 0.5 <= a <= 1
     and projected to (0, a) for a > 1."""
     expected = [1.0 - a, a] if a <= 1.0 else [0.0, a]
-    assert onp.allclose(dualproj([[2.0, 0.0], [-2.0 * a, 2.0 * a]]), expected, rtol=0,
-                        atol=1e-14)
+    assert onp.allclose(dualproj([[2.0, 0.0], [-2.0 * a, 2.0 * a]]), expected, rtol=0, atol=1e-14)
 
 
 def test_mean_paper_example_conflicts():
@@ -692,7 +731,7 @@ def test_pcgrad_paper_example_takes_four_values_all_conflicting():
 
 def test_pcgrad_hand_case_and_the_sum_without_conflict():
     assert onp.allclose(pcgrad([[1.0, 0.0], [-1.0, 1.0]]), [0.5, 1.5], atol=1e-15)
-    J = onp.array([[1.0, 2.0], [3.0, 0.5], [0.0, 1.0]])           # no conflicting pair
+    J = onp.array([[1.0, 2.0], [3.0, 0.5], [0.0, 1.0]])  # no conflicting pair
     assert onp.allclose(pcgrad(J, rng=1), J.sum(axis=0), rtol=1e-14)
 
 
@@ -710,7 +749,7 @@ def test_pcgrad_is_reproducible_with_a_seed():
     assert onp.array_equal(pcgrad(J, rng=7), pcgrad(J, rng=7))
     assert onp.array_equal(pcgrad(J, rng=onp.random.default_rng(7)), pcgrad(J, rng=7))
     draws = {tuple(pcgrad(J, rng=s)) for s in range(10)}
-    assert len(draws) > 1                       # the order matters for m >= 3
+    assert len(draws) > 1  # the order matters for m >= 3
 
 
 @FAST
@@ -762,11 +801,11 @@ def test_extreme_row_sizes_underflow_and_overflow_of_the_gram_matrix():
     assert onp.allclose(d, expected, rtol=1e-12, atol=0)
     units = J0 / onp.linalg.norm(J0, axis=1)[:, None]
 
-    def norm(v):                     # |v| without squaring 1e170
+    def norm(v):  # |v| without squaring 1e170
         top = onp.abs(v).max()
         return top * onp.linalg.norm(v / top) if top > 0 else 0.0
 
-    assert onp.all(units @ d >= -1e-12 * norm(d))   # the tiny row too
+    assert onp.all(units @ d >= -1e-12 * norm(d))  # the tiny row too
     for name in NAMES:
         assert onp.all(onp.isfinite(aggregate(name, J))), name
     # MGDA is dominated by the tiny row: the hull's minimum-norm point is at most that size
@@ -776,23 +815,26 @@ def test_extreme_row_sizes_underflow_and_overflow_of_the_gram_matrix():
 
 
 def test_a_row_norm_that_overflows_is_refused():
-    J = onp.array([[1.5e308, 1.5e308], [1.0, 0.0]])       # |g_1| = 2.1e308 > max float
+    J = onp.array([[1.5e308, 1.5e308], [1.0, 0.0]])  # |g_1| = 2.1e308 > max float
     for name in ("mgda", "pcgrad", "dualproj", "upgrad"):
         with pytest.raises(ValueError, match=rf"^{name}: J is too large"):
             aggregate(name, J)
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("J,exc,pattern", [
-    ([[1.0, onp.nan], [0.0, 1.0]], ValueError, r"J must be finite"),
-    ([[1.0, onp.inf]], ValueError, r"J must be finite"),
-    (onp.zeros((0, 3)), ValueError, r"J must have at least one row"),
-    (onp.zeros((2, 0)), ValueError, r"J must have at least one column"),
-    ([1.0, 2.0], ValueError, r"J must be a 2-D array of shape \(m, n\), got shape \(2,\)"),
-    (onp.zeros((2, 2, 2)), ValueError, r"J must be a 2-D array"),
-    ([["a", "b"]], TypeError, r"J must be an \(m, n\) array of numbers"),
-    (lambda x: x, TypeError, r"objective_jacobian\(F, x\)"),
-])
+@pytest.mark.parametrize(
+    "J,exc,pattern",
+    [
+        ([[1.0, onp.nan], [0.0, 1.0]], ValueError, r"J must be finite"),
+        ([[1.0, onp.inf]], ValueError, r"J must be finite"),
+        (onp.zeros((0, 3)), ValueError, r"J must have at least one row"),
+        (onp.zeros((2, 0)), ValueError, r"J must have at least one column"),
+        ([1.0, 2.0], ValueError, r"J must be a 2-D array of shape \(m, n\), got shape \(2,\)"),
+        (onp.zeros((2, 2, 2)), ValueError, r"J must be a 2-D array"),
+        ([["a", "b"]], TypeError, r"J must be an \(m, n\) array of numbers"),
+        (lambda x: x, TypeError, r"objective_jacobian\(F, x\)"),
+    ],
+)
 def test_aggregator_errors_name_the_function_and_argument(name, J, exc, pattern):
     func = AGGREGATORS[name].__name__
     with pytest.raises(exc, match=pattern) as info:
@@ -820,9 +862,9 @@ def test_other_argument_errors():
 def test_registry_is_read_only_and_names_resolve():
     assert tuple(AGGREGATORS) == NAMES
     with pytest.raises(TypeError):
-        AGGREGATORS["mine"] = mean_aggregator        # type: ignore[index]
+        AGGREGATORS["mine"] = mean_aggregator  # type: ignore[index]
     assert get_aggregator("UPGrad") is upgrad and get_aggregator(" mean ") is mean_aggregator
-    custom = lambda J: onp.asarray(J)[0]           # noqa: E731
+    custom = lambda J: onp.asarray(J)[0]  # noqa: E731
     assert get_aggregator(custom) is custom
     J = onp.random.default_rng(1).standard_normal((5, 3))
     assert onp.array_equal(get_aggregator("pcgrad", rng=3)(J), pcgrad(J, rng=3))
@@ -832,16 +874,18 @@ def test_a_failing_nnls_is_caught_by_the_kkt_check(monkeypatch):
     """If scipy's NNLS returned a wrong answer or gave up, the KKT check notices and the
     fallback solvers give the right projection."""
     import jaccourse.multiobjective as mo
+
     rng = onp.random.default_rng(2)
     J = rng.standard_normal((4, 6))
     expected = upgrad(J), mgda(J), dualproj(J)
     monkeypatch.setattr(mo, "nnls", lambda A, b: (onp.zeros(A.shape[1]), 0.0))
     got = upgrad(J), mgda(J), dualproj(J)
-    for e, g in zip(expected, got):
+    for e, g in zip(expected, got, strict=True):
         assert onp.allclose(g, e, rtol=1e-8, atol=1e-10)
 
     def give_up(A, b):
         raise RuntimeError("Maximum number of iterations reached.")
+
     monkeypatch.setattr(mo, "nnls", give_up)
     assert onp.allclose(upgrad(J), expected[0], rtol=1e-8, atol=1e-10)
 
@@ -849,12 +893,17 @@ def test_a_failing_nnls_is_caught_by_the_kkt_check(monkeypatch):
 def test_aggregator_properties_reproduce_table_1_of_quinton_and_rey():
     table = {name: aggregator_properties(name, trials=25, rng=0) for name in NAMES}
     expected = {  # (non-conflicting, linear under scaling, weighted)
-        "mean": (False, True, True), "sum": (False, True, True), "mgda": (True, False, True),
-        "pcgrad": (False, True, True), "dualproj": (True, False, True),
-        "upgrad": (True, True, True)}
+        "mean": (False, True, True),
+        "sum": (False, True, True),
+        "mgda": (True, False, True),
+        "pcgrad": (False, True, True),
+        "dualproj": (True, False, True),
+        "upgrad": (True, True, True),
+    }
     for name, (nc, lus, w) in expected.items():
-        assert table[name] == {"non_conflicting": nc, "linear_under_scaling": lus,
-                               "weighted": w}, name
+        assert table[name] == {"non_conflicting": nc, "linear_under_scaling": lus, "weighted": w}, (
+            name
+        )
     # a callable that is not weighted: the sign of the mean, coordinate-wise
     props = aggregator_properties(lambda J: onp.sign(J.mean(axis=0)), trials=10, rng=0)
     assert props["weighted"] is False and props["linear_under_scaling"] is False
@@ -880,25 +929,27 @@ def distance_to_segment(x):
 @pytest.mark.parametrize("name", NAMES)
 def test_jacobian_descent_reaches_the_pareto_set(name):
     x0 = onp.array([3.0, -2.0, 2.5])
-    res = jacobian_descent(two_quadratics, x0, name, lr=0.1 if name != "sum" else 0.05,
-                           steps=200, rng=0)
+    res = jacobian_descent(
+        two_quadratics, x0, name, lr=0.1 if name != "sum" else 0.05, steps=200, rng=0
+    )
     assert res.success and res.nit == 200 and res.nfev == res.njev == 201
     assert distance_to_segment(res.x) < 1e-8
     assert res.history.x.shape == (201, 3) and res.history.fun.shape == (201, 2)
     assert onp.array_equal(res.history.x[0], x0) and onp.array_equal(res.history.x[-1], res.x)
     assert onp.allclose(res.fun, two_quadratics(res.x)) and res.cost == pytest.approx(
-        res.fun.mean())
+        res.fun.mean()
+    )
     if name in NON_CONFLICTING:
         # F(x_final) is not dominated by F(x0): no objective got worse overall
         assert onp.all(res.fun <= res.history.fun[0] + 1e-12)
 
 
 def test_jacobian_descent_with_upgrad_never_increases_an_objective_here():
-    x0 = CA + onp.array([-0.3, 0.4, 0.2])             # near a: f_1 small, f_2 large
+    x0 = CA + onp.array([-0.3, 0.4, 0.2])  # near a: f_1 small, f_2 large
     res = jacobian_descent(two_quadratics, x0, "upgrad", lr=0.05, steps=100)
     assert onp.all(onp.diff(res.history.fun, axis=0) <= 1e-12)
     mean_run = jacobian_descent(two_quadratics, x0, "mean", lr=0.05, steps=100)
-    assert onp.diff(mean_run.history.fun, axis=0).max() > 0.05   # the mean trades f_1 away
+    assert onp.diff(mean_run.history.fun, axis=0).max() > 0.05  # the mean trades f_1 away
 
 
 def test_jacobian_descent_first_step_by_hand_and_with_jac():
@@ -907,23 +958,21 @@ def test_jacobian_descent_first_step_by_hand_and_with_jac():
     J = onp.stack([2 * (x0 - CA), 2 * (x0 - CB)])
     assert onp.allclose(res.x, x0 - 0.1 * upgrad(J), rtol=1e-14)
     assert res.history.grad_norm[0] == pytest.approx(onp.linalg.norm(upgrad(J)), rel=1e-14)
-    jac = lambda x: onp.stack([2 * (x - CA), 2 * (x - CB)])   # noqa: E731
+    jac = lambda x: onp.stack([2 * (x - CA), 2 * (x - CB)])  # noqa: E731
     res2 = jacobian_descent(two_quadratics, x0, "upgrad", lr=0.1, steps=30, jac=jac)
     res3 = jacobian_descent(two_quadratics, x0, "upgrad", lr=0.1, steps=30)
     assert onp.allclose(res2.history.x, res3.history.x, rtol=1e-13, atol=1e-15)
     custom = jacobian_descent(two_quadratics, x0, lambda J: J[0], lr=0.5, steps=1)
-    assert onp.allclose(custom.x, CA)               # a step on f_1 alone, to its minimiser
+    assert onp.allclose(custom.x, CA)  # a step on f_1 alone, to its minimiser
 
 
 def test_jacobian_descent_tol_and_pcgrad_seed():
-    res = jacobian_descent(two_quadratics, [3.0, -2.0, 2.5], "upgrad", lr=0.1, steps=500,
-                           tol=1e-6)
+    res = jacobian_descent(two_quadratics, [3.0, -2.0, 2.5], "upgrad", lr=0.1, steps=500, tol=1e-6)
     assert res.success and res.nit < 500 and res.history.grad_norm[-1] <= 1e-6
     assert "<= tol" in res.message
-    short = jacobian_descent(two_quadratics, [3.0, -2.0, 2.5], "upgrad", lr=0.1, steps=3,
-                             tol=1e-6)
+    short = jacobian_descent(two_quadratics, [3.0, -2.0, 2.5], "upgrad", lr=0.1, steps=3, tol=1e-6)
     assert not short.success and "still > tol" in short.message
-    F3 = lambda x: np.array([np.sum(x ** 2), np.sum((x - 1.0) ** 2), x[0] - x[1]])  # noqa
+    F3 = lambda x: np.array([np.sum(x**2), np.sum((x - 1.0) ** 2), x[0] - x[1]])  # noqa
     a = jacobian_descent(F3, [2.0, -1.0], "pcgrad", lr=0.05, steps=20, rng=4)
     b = jacobian_descent(F3, [2.0, -1.0], "pcgrad", lr=0.05, steps=20, rng=4)
     assert onp.array_equal(a.history.x, b.history.x)
@@ -935,23 +984,35 @@ def test_jacobian_descent_divergence_stops_without_raising():
     assert "NaN or inf" in res.message and onp.all(onp.isfinite(res.x))
 
 
-@pytest.mark.parametrize("kwargs,exc,pattern", [
-    (dict(F="F"), TypeError, r"^jacobian_descent: F must be a callable"),
-    (dict(x0=[1.0, onp.nan, 0.0]), ValueError, r"^jacobian_descent: x0 must be finite"),
-    (dict(lr=0.0), ValueError, r"^jacobian_descent: lr must be > 0"),
-    (dict(lr=-1.0), ValueError, r"^jacobian_descent: lr must be > 0"),
-    (dict(steps=0), ValueError, r"^jacobian_descent: steps must be an integer >= 1"),
-    (dict(steps=2.5), TypeError, r"^jacobian_descent: steps must be an integer"),
-    (dict(tol=-1.0), ValueError, r"^jacobian_descent: tol must be >= 0"),
-    (dict(aggregator="average"), ValueError, r"^jacobian_descent: unknown aggregator"),
-    (dict(aggregator=None), TypeError, r"^jacobian_descent: aggregator must be a name"),
-    (dict(aggregator=lambda J: J[:, 0]), ValueError,
-     r"^jacobian_descent: aggregator must return an array of shape \(3,\), got shape \(2,\)"),
-    (dict(jac=lambda x: onp.ones((3, 3))), ValueError,
-     r"^jacobian_descent: jac must return shape \(2, 3\), got \(3, 3\)"),
-    (dict(F=lambda x: np.array([np.log(x[0] - 5.0), x[1]])), ValueError,
-     r"^jacobian_descent: F, its Jacobian and the direction must be finite at x0"),
-])
+@pytest.mark.parametrize(
+    "kwargs,exc,pattern",
+    [
+        (dict(F="F"), TypeError, r"^jacobian_descent: F must be a callable"),
+        (dict(x0=[1.0, onp.nan, 0.0]), ValueError, r"^jacobian_descent: x0 must be finite"),
+        (dict(lr=0.0), ValueError, r"^jacobian_descent: lr must be > 0"),
+        (dict(lr=-1.0), ValueError, r"^jacobian_descent: lr must be > 0"),
+        (dict(steps=0), ValueError, r"^jacobian_descent: steps must be an integer >= 1"),
+        (dict(steps=2.5), TypeError, r"^jacobian_descent: steps must be an integer"),
+        (dict(tol=-1.0), ValueError, r"^jacobian_descent: tol must be >= 0"),
+        (dict(aggregator="average"), ValueError, r"^jacobian_descent: unknown aggregator"),
+        (dict(aggregator=None), TypeError, r"^jacobian_descent: aggregator must be a name"),
+        (
+            dict(aggregator=lambda J: J[:, 0]),
+            ValueError,
+            r"^jacobian_descent: aggregator must return an array of shape \(3,\), got shape \(2,\)",
+        ),
+        (
+            dict(jac=lambda x: onp.ones((3, 3))),
+            ValueError,
+            r"^jacobian_descent: jac must return shape \(2, 3\), got \(3, 3\)",
+        ),
+        (
+            dict(F=lambda x: np.array([np.log(x[0] - 5.0), x[1]])),
+            ValueError,
+            r"^jacobian_descent: F, its Jacobian and the direction must be finite at x0",
+        ),
+    ],
+)
 def test_jacobian_descent_errors(kwargs, exc, pattern):
     args = dict(F=two_quadratics, x0=[1.0, 0.0, 0.0], aggregator="upgrad", lr=0.1, steps=5)
     args.update(kwargs)

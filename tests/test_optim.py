@@ -12,9 +12,18 @@ import scipy.optimize
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaccourse.optim import (History, OptimizeResult, adam, classify_critical_point,
-                             gauss_newton, gradient_descent, levenberg_marquardt, momentum, newton,
-                             sgd)
+from jaccourse.optim import (
+    History,
+    OptimizeResult,
+    adam,
+    classify_critical_point,
+    gauss_newton,
+    gradient_descent,
+    levenberg_marquardt,
+    momentum,
+    newton,
+    sgd,
+)
 
 
 def rosen(x):
@@ -33,6 +42,7 @@ B2 = onp.array([1.0, -1.0])
 # --------------------------------------------------------------------------------------------
 # first-order methods on quadratics: closed forms
 # --------------------------------------------------------------------------------------------
+
 
 def test_gradient_descent_iterates_are_the_matrix_power_closed_form():
     lr, steps = 0.2, 15
@@ -104,21 +114,23 @@ def test_adam_matches_the_paper_algorithm_written_out():
     for t in range(1, steps + 1):
         g = onp.array([2 * (x[0] - 1) - 400 * x[0] * (x[1] - x[0] ** 2), 200 * (x[1] - x[0] ** 2)])
         m = b1 * m + (1 - b1) * g
-        v = b2 * v + (1 - b2) * g ** 2
-        x = x - lr * (m / (1 - b1 ** t)) / (onp.sqrt(v / (1 - b2 ** t)) + eps)
+        v = b2 * v + (1 - b2) * g**2
+        x = x - lr * (m / (1 - b1**t)) / (onp.sqrt(v / (1 - b2**t)) + eps)
     res = adam(rosen, [1.5, -0.5], lr=lr, steps=steps)
     assert onp.allclose(res.x, x, rtol=1e-12, atol=1e-12)
 
 
 def test_adam_first_step_moves_each_coordinate_by_lr():
-    res = adam(lambda x: np.sum(np.array([1e-3, 1.0, 1e6]) * x ** 2), [1.0, 1.0, 1.0], lr=0.01,
-               steps=1)
+    res = adam(
+        lambda x: np.sum(np.array([1e-3, 1.0, 1e6]) * x**2), [1.0, 1.0, 1.0], lr=0.01, steps=1
+    )
     assert onp.allclose(onp.ones(3) - res.x, 0.01, rtol=1e-5)
 
 
 # --------------------------------------------------------------------------------------------
 # sgd
 # --------------------------------------------------------------------------------------------
+
 
 def _mse(w, batch):
     X, y = batch
@@ -145,7 +157,7 @@ def test_sgd_counts_steps_is_seeded_and_reaches_a_consistent_solution():
     res = sgd(_mse, onp.zeros(3), (X, y), lr=0.05, batch_size=8, epochs=40, rng=3)
     assert res.nit == 40 * math.ceil(50 / 8)
     assert res.nfev == res.nit + 41 and res.njev == res.nit
-    assert onp.allclose(res.x, w, atol=1e-6)        # consistent data: SGD noise vanishes
+    assert onp.allclose(res.x, w, atol=1e-6)  # consistent data: SGD noise vanishes
     again = sgd(_mse, onp.zeros(3), (X, y), lr=0.05, batch_size=8, epochs=40, rng=3)
     assert onp.array_equal(res.x, again.x)
     other = sgd(_mse, onp.zeros(3), (X, y), lr=0.05, batch_size=8, epochs=2, rng=4)
@@ -159,19 +171,27 @@ def test_sgd_with_noise_hovers_near_the_least_squares_solution():
     w_ls = onp.linalg.lstsq(X, y, rcond=None)[0]
     res = sgd(_mse, onp.zeros(3), (X, y), lr=0.01, batch_size=10, epochs=30, rng=0)
     assert _mse(res.x, (X, y)) - _mse(w_ls, (X, y)) < 1e-2
-    assert onp.linalg.norm(res.x - w_ls) > 0     # not exactly at it: the noise floor
+    assert onp.linalg.norm(res.x - w_ls) > 0  # not exactly at it: the noise floor
 
 
 def test_sgd_accepts_a_single_array_of_samples():
     data = onp.linspace(-1.0, 1.0, 21) + 0.25
-    res = sgd(lambda c, batch: np.mean((batch - c[0]) ** 2), [0.0], data, lr=0.2, batch_size=21,
-              epochs=50, rng=0)
+    res = sgd(
+        lambda c, batch: np.mean((batch - c[0]) ** 2),
+        [0.0],
+        data,
+        lr=0.2,
+        batch_size=21,
+        epochs=50,
+        rng=0,
+    )
     assert abs(res.x[0] - data.mean()) < 1e-10
 
 
 # --------------------------------------------------------------------------------------------
 # Newton
 # --------------------------------------------------------------------------------------------
+
 
 def test_newton_solves_a_quadratic_in_one_step():
     res = newton(quadratic(A2, B2), [10.0, -7.0])
@@ -181,26 +201,32 @@ def test_newton_solves_a_quadratic_in_one_step():
 
 def test_newton_on_rosenbrock_agrees_with_scipy_and_converges_quadratically():
     res = newton(rosen, [-1.2, 1.0])
-    ref = scipy.optimize.minimize(rosen, [-1.2, 1.0], method="trust-exact",
-                                  jac=lambda x: onp.array([-2 * (1 - x[0]) - 400 * x[0] * (x[1] - x[0] ** 2),
-                                                           200 * (x[1] - x[0] ** 2)]),
-                                  hess=lambda x: onp.array([[2 - 400 * x[1] + 1200 * x[0] ** 2, -400 * x[0]],
-                                                            [-400 * x[0], 200.0]]))
+    ref = scipy.optimize.minimize(
+        rosen,
+        [-1.2, 1.0],
+        method="trust-exact",
+        jac=lambda x: onp.array(
+            [-2 * (1 - x[0]) - 400 * x[0] * (x[1] - x[0] ** 2), 200 * (x[1] - x[0] ** 2)]
+        ),
+        hess=lambda x: onp.array(
+            [[2 - 400 * x[1] + 1200 * x[0] ** 2, -400 * x[0]], [-400 * x[0], 200.0]]
+        ),
+    )
     assert res.success and onp.allclose(res.x, ref.x, atol=1e-8) and onp.allclose(res.x, 1.0)
-    assert onp.all(onp.diff(res.history.fun) <= 0)            # never uphill
+    assert onp.all(onp.diff(res.history.fun) <= 0)  # never uphill
     e = onp.linalg.norm(res.history.x - 1.0, axis=1)
-    tail = e[e > 0][-4:]                      # the last steps: e_{k+1} <= C e_k^2
+    tail = e[e > 0][-4:]  # the last steps: e_{k+1} <= C e_k^2
     assert tail[-1] < 1e-9 and onp.all(tail[1:] <= 50.0 * tail[:-1] ** 2)
 
 
 def test_pure_newton_can_go_to_a_maximum_but_the_safeguarded_one_does_not():
-    f = lambda v: v[0] ** 3 - 3.0 * v[0] + v[1] ** 2     # local max in x at -1 (a saddle), min at 1
+    f = lambda v: v[0] ** 3 - 3.0 * v[0] + v[1] ** 2  # local max in x at -1 (a saddle), min at 1
     pure = newton(f, [-0.5, 0.5], line_search=False)
     safe = newton(f, [-0.5, 0.5])
     assert onp.allclose(pure.x, [-1.0, 0.0]) and classify_critical_point(f, pure.x) == "saddle"
     assert onp.allclose(safe.x, [1.0, 0.0]) and classify_critical_point(f, safe.x) == "minimum"
     assert onp.all(onp.diff(safe.history.fun) < 0)
-    assert pure.history.fun[-1] > pure.history.fun[0]              # it went uphill
+    assert pure.history.fun[-1] > pure.history.fun[0]  # it went uphill
 
 
 def test_newton_with_user_derivatives_and_max_iter():
@@ -221,6 +247,7 @@ def test_newton_reports_a_singular_hessian():
 # least squares
 # --------------------------------------------------------------------------------------------
 
+
 def test_gauss_newton_solves_a_linear_least_squares_problem_in_one_step():
     rng = onp.random.default_rng(5)
     J = rng.standard_normal((8, 3))
@@ -237,8 +264,9 @@ def test_gauss_newton_and_levenberg_marquardt_agree_with_scipy(jac):
     y = onp.array([2.9, 2.3, 1.75, 1.4, 1.1, 0.85, 0.7, 0.55, 0.45])
     r = lambda b: b[0] * np.exp(-b[1] * t) - y
     jfun = lambda b: onp.stack([onp.exp(-b[1] * t), -b[0] * t * onp.exp(-b[1] * t)], axis=1)
-    ref = scipy.optimize.least_squares(r, [1.0, 0.1], jac=jfun, method="lm", xtol=1e-14,
-                                       ftol=1e-14, gtol=1e-14)
+    ref = scipy.optimize.least_squares(
+        r, [1.0, 0.1], jac=jfun, method="lm", xtol=1e-14, ftol=1e-14, gtol=1e-14
+    )
     j = jfun if jac == "callable" else jac
     for res in (gauss_newton(r, [1.0, 0.1], jac=j), levenberg_marquardt(r, [1.0, 0.1], jac=j)):
         assert res.success, res.message
@@ -253,14 +281,15 @@ def test_finite_difference_evaluations_are_counted():
     auto = levenberg_marquardt(r, [1.0, 0.5])
     fd = levenberg_marquardt(r, [1.0, 0.5], jac="fd")
     gn = gauss_newton(r, [1.0, 0.5], jac="fd")
-    assert fd.nfev >= fd.njev * 2 * 2 + 1            # 2 n evaluations per Jacobian, n = 2
+    assert fd.nfev >= fd.njev * 2 * 2 + 1  # 2 n evaluations per Jacobian, n = 2
     assert gn.nfev == 1 + gn.nit + 4 * gn.njev
     assert auto.nfev < fd.nfev
 
 
 def test_levenberg_marquardt_respects_max_nfev():
-    res = levenberg_marquardt(lambda x: np.array([10.0 * (x[1] - x[0] ** 2), 1.0 - x[0]]),
-                              [-1.2, 1.0], max_nfev=3)
+    res = levenberg_marquardt(
+        lambda x: np.array([10.0 * (x[1] - x[0] ** 2), 1.0 - x[0]]), [-1.2, 1.0], max_nfev=3
+    )
     assert not res.success and res.nfev <= 3
 
 
@@ -283,15 +312,19 @@ def test_history_of_least_squares_runs_decreases():
 # critical points
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("f, x, kind", [
-    (lambda v: v[0] ** 2 + 4 * v[1] ** 2 - 11 * v[0] + 8 * v[1] - 16, [5.5, -1.0], "minimum"),
-    (lambda v: v[0] ** 2 - v[1] ** 2, [0.0, 0.0], "saddle"),
-    (lambda v: -v[0] ** 2 - 2 * v[1] ** 2 + v[0] * v[1], [0.0, 0.0], "maximum"),
-    (lambda v: v[0] ** 4 + v[1] ** 4, [0.0, 0.0], "inconclusive"),
-    (lambda v: v[0] ** 3 - 3 * v[0] * v[1] ** 2, [0.0, 0.0], "inconclusive"),
-    (lambda v: v[0] ** 2 - v[1] ** 4, [0.0, 0.0], "inconclusive"),
-    (lambda v: np.sum(v ** 2) - v[0] * v[2], [0.0, 0.0, 0.0], "minimum"),
-])
+
+@pytest.mark.parametrize(
+    "f, x, kind",
+    [
+        (lambda v: v[0] ** 2 + 4 * v[1] ** 2 - 11 * v[0] + 8 * v[1] - 16, [5.5, -1.0], "minimum"),
+        (lambda v: v[0] ** 2 - v[1] ** 2, [0.0, 0.0], "saddle"),
+        (lambda v: -(v[0] ** 2) - 2 * v[1] ** 2 + v[0] * v[1], [0.0, 0.0], "maximum"),
+        (lambda v: v[0] ** 4 + v[1] ** 4, [0.0, 0.0], "inconclusive"),
+        (lambda v: v[0] ** 3 - 3 * v[0] * v[1] ** 2, [0.0, 0.0], "inconclusive"),
+        (lambda v: v[0] ** 2 - v[1] ** 4, [0.0, 0.0], "inconclusive"),
+        (lambda v: np.sum(v**2) - v[0] * v[2], [0.0, 0.0, 0.0], "minimum"),
+    ],
+)
 def test_classify_critical_point(f, x, kind):
     assert classify_critical_point(f, x) == kind
 
@@ -300,23 +333,24 @@ def test_classify_critical_point(f, x, kind):
 @given(st.lists(st.floats(-5, 5).filter(lambda a: abs(a) > 0.01), min_size=1, max_size=4))
 def test_classification_follows_the_eigenvalue_signs(eigs):
     d = onp.array(eigs)
-    f = lambda v: 0.5 * np.sum(d * v ** 2)
+    f = lambda v: 0.5 * np.sum(d * v**2)
     kind = classify_critical_point(f, onp.zeros(len(eigs)))
-    expected = ("minimum" if onp.all(d > 0) else "maximum" if onp.all(d < 0) else "saddle")
+    expected = "minimum" if onp.all(d > 0) else "maximum" if onp.all(d < 0) else "saddle"
     assert kind == expected
 
 
 def test_classify_refuses_a_non_critical_point():
     with pytest.raises(ValueError, match="classify_critical_point: x is not a critical point"):
-        classify_critical_point(lambda v: np.sum(v ** 2), [1.0, 0.0])
+        classify_critical_point(lambda v: np.sum(v**2), [1.0, 0.0])
 
 
 # --------------------------------------------------------------------------------------------
 # results, non-finite values, bad input
 # --------------------------------------------------------------------------------------------
 
+
 def test_results_are_frozen_and_have_scipy_names():
-    res = gradient_descent(lambda x: np.sum(x ** 2), [1.0], lr=0.1, steps=2)
+    res = gradient_descent(lambda x: np.sum(x**2), [1.0], lr=0.1, steps=2)
     assert isinstance(res, OptimizeResult) and isinstance(res.history, History)
     with pytest.raises(dataclasses.FrozenInstanceError):
         res.x = None
@@ -324,7 +358,7 @@ def test_results_are_frozen_and_have_scipy_names():
 
 
 def test_divergence_stops_with_a_message_saying_where():
-    res = gradient_descent(lambda x: np.sum(x ** 2), [1.0], lr=3.0, steps=10_000)
+    res = gradient_descent(lambda x: np.sum(x**2), [1.0], lr=3.0, steps=10_000)
     assert not res.success and "inf" in res.message and "step" in res.message
     assert onp.all(onp.isfinite(res.history.fun)) and onp.isfinite(res.x).all()
     # pure Newton on -log x + x from 3 jumps to x = 2 x - x^2 = -3, outside the domain of log
@@ -350,66 +384,153 @@ def test_plain_numpy_objective_is_refused():
 
 
 BAD_CALLS = [
-    (lambda: gradient_descent(rosen, [0.0, 0.0], lr=-0.1, steps=5), ValueError,
-     "gradient_descent: lr must be > 0"),
-    (lambda: gradient_descent(rosen, [0.0, 0.0], lr=0.1, steps=0), ValueError,
-     "gradient_descent: steps must be an integer >= 1"),
-    (lambda: gradient_descent(rosen, [0.0, 0.0], lr=0.1, steps=2.5), TypeError,
-     "gradient_descent: steps must be an integer"),
-    (lambda: gradient_descent("rosen", [0.0, 0.0], lr=0.1, steps=5), TypeError,
-     "gradient_descent: fun must be a callable"),
-    (lambda: gradient_descent(rosen, [0.0, onp.nan], lr=0.1, steps=5), ValueError,
-     "gradient_descent: x0 must be finite"),
-    (lambda: gradient_descent(lambda x: np.log(x[0]), [-1.0], lr=0.1, steps=5), ValueError,
-     "gradient_descent: the objective fun must be finite at x0"),
-    (lambda: gradient_descent(lambda x: x, [1.0, 2.0], lr=0.1, steps=5), ValueError,
-     "gradient_descent: the objective fun must return a scalar"),
-    (lambda: gradient_descent(rosen, [0.0, 0.0], lr=0.1, steps=5, tol=-1.0), ValueError,
-     "gradient_descent: tol must be >= 0"),
-    (lambda: momentum(rosen, [0.0, 0.0], lr=0.1, steps=5, beta=1.0), ValueError,
-     r"momentum: beta must be in \[0, 1\)"),
-    (lambda: momentum(rosen, [0.0, 0.0], lr=0.1, steps=5, nesterov="yes"), TypeError,
-     "momentum: nesterov must be True or False"),
+    (
+        lambda: gradient_descent(rosen, [0.0, 0.0], lr=-0.1, steps=5),
+        ValueError,
+        "gradient_descent: lr must be > 0",
+    ),
+    (
+        lambda: gradient_descent(rosen, [0.0, 0.0], lr=0.1, steps=0),
+        ValueError,
+        "gradient_descent: steps must be an integer >= 1",
+    ),
+    (
+        lambda: gradient_descent(rosen, [0.0, 0.0], lr=0.1, steps=2.5),
+        TypeError,
+        "gradient_descent: steps must be an integer",
+    ),
+    (
+        lambda: gradient_descent("rosen", [0.0, 0.0], lr=0.1, steps=5),
+        TypeError,
+        "gradient_descent: fun must be a callable",
+    ),
+    (
+        lambda: gradient_descent(rosen, [0.0, onp.nan], lr=0.1, steps=5),
+        ValueError,
+        "gradient_descent: x0 must be finite",
+    ),
+    (
+        lambda: gradient_descent(lambda x: np.log(x[0]), [-1.0], lr=0.1, steps=5),
+        ValueError,
+        "gradient_descent: the objective fun must be finite at x0",
+    ),
+    (
+        lambda: gradient_descent(lambda x: x, [1.0, 2.0], lr=0.1, steps=5),
+        ValueError,
+        "gradient_descent: the objective fun must return a scalar",
+    ),
+    (
+        lambda: gradient_descent(rosen, [0.0, 0.0], lr=0.1, steps=5, tol=-1.0),
+        ValueError,
+        "gradient_descent: tol must be >= 0",
+    ),
+    (
+        lambda: momentum(rosen, [0.0, 0.0], lr=0.1, steps=5, beta=1.0),
+        ValueError,
+        r"momentum: beta must be in \[0, 1\)",
+    ),
+    (
+        lambda: momentum(rosen, [0.0, 0.0], lr=0.1, steps=5, nesterov="yes"),
+        TypeError,
+        "momentum: nesterov must be True or False",
+    ),
     (lambda: adam(rosen, [0.0, 0.0], lr=0.0, steps=5), ValueError, "adam: lr must be > 0"),
     (lambda: adam(rosen, [0.0, 0.0], steps=5, eps=0.0), ValueError, "adam: eps must be > 0"),
-    (lambda: adam(rosen, [0.0, 0.0], steps=5, beta2=-0.1), ValueError,
-     "adam: beta2 must be in"),
-    (lambda: sgd(_mse, [0.0], (onp.ones((4, 1)), onp.ones(3)), lr=0.1, batch_size=2, epochs=1),
-     ValueError, "sgd: every array of data must have the same number of samples"),
-    (lambda: sgd(_mse, [0.0], (onp.ones((4, 1)), onp.ones(4)), lr=0.1, batch_size=0, epochs=1),
-     ValueError, "sgd: batch_size must be an integer >= 1"),
-    (lambda: sgd(_mse, [0.0], (onp.ones((4, 1)), onp.ones(4)), lr=-1.0, batch_size=2, epochs=1),
-     ValueError, "sgd: lr must be > 0"),
-    (lambda: sgd(_mse, [0.0], (onp.ones((4, 1)), onp.ones(4)), lr=0.1, batch_size=2, epochs=0),
-     ValueError, "sgd: epochs must be an integer >= 1"),
-    (lambda: sgd(_mse, [0.0], (onp.ones((4, 1)), onp.full(4, onp.nan)), lr=0.1, batch_size=2,
-                 epochs=1), ValueError, r"sgd: data\[1\] must be finite"),
-    (lambda: sgd(_mse, [0.0], (onp.ones((4, 1)), onp.ones(4)), lr=0.1, batch_size=2, epochs=1,
-                 rng="seed"), TypeError, "sgd: rng must be"),
-    (lambda: newton(rosen, [0.0, 0.0], max_iter=0), ValueError,
-     "newton: max_iter must be an integer >= 1"),
-    (lambda: newton(rosen, [0.0, 0.0], line_search=1), TypeError,
-     "newton: line_search must be True or False"),
-    (lambda: newton(rosen, [0.0, 0.0], hess=lambda x: onp.eye(3)), ValueError,
-     r"newton: hess must return an array of shape \(2, 2\)"),
-    (lambda: gauss_newton(lambda x: np.array([x[0] - 1.0]), [0.0, 0.0]), ValueError,
-     "gauss_newton: residual must have at least as many components as x0 has"),
-    (lambda: gauss_newton(lambda x: np.sum(x ** 2), [0.0, 0.0]), ValueError,
-     r"gauss_newton: residual must return a 1-D array of shape \(m,\)"),
-    (lambda: gauss_newton(lambda x: np.log(x) , [-1.0]), ValueError,
-     r"gauss_newton: residual\(x0\) must be finite"),
-    (lambda: levenberg_marquardt(lambda x: np.array([x[0] - 1.0]), [0.0, 0.0]), ValueError,
-     "levenberg_marquardt: residual must have at least as many components"),
-    (lambda: levenberg_marquardt(lambda x: x, [1.0], jac="forward"), ValueError,
-     "levenberg_marquardt: jac must be None"),
-    (lambda: levenberg_marquardt(lambda x: x, [1.0], jac=lambda x: onp.eye(2)), ValueError,
-     r"levenberg_marquardt: jac must return shape \(1, 1\)"),
-    (lambda: levenberg_marquardt(lambda x: x, [1.0], max_nfev=0), ValueError,
-     "levenberg_marquardt: max_nfev must be an integer >= 1"),
-    (lambda: levenberg_marquardt(lambda x: x, [1.0], ftol=-1.0), ValueError,
-     "levenberg_marquardt: ftol must be >= 0"),
-    (lambda: classify_critical_point(rosen, [1.0, 1.0], tol=-1.0), ValueError,
-     "classify_critical_point: tol must be >= 0"),
+    (lambda: adam(rosen, [0.0, 0.0], steps=5, beta2=-0.1), ValueError, "adam: beta2 must be in"),
+    (
+        lambda: sgd(_mse, [0.0], (onp.ones((4, 1)), onp.ones(3)), lr=0.1, batch_size=2, epochs=1),
+        ValueError,
+        "sgd: every array of data must have the same number of samples",
+    ),
+    (
+        lambda: sgd(_mse, [0.0], (onp.ones((4, 1)), onp.ones(4)), lr=0.1, batch_size=0, epochs=1),
+        ValueError,
+        "sgd: batch_size must be an integer >= 1",
+    ),
+    (
+        lambda: sgd(_mse, [0.0], (onp.ones((4, 1)), onp.ones(4)), lr=-1.0, batch_size=2, epochs=1),
+        ValueError,
+        "sgd: lr must be > 0",
+    ),
+    (
+        lambda: sgd(_mse, [0.0], (onp.ones((4, 1)), onp.ones(4)), lr=0.1, batch_size=2, epochs=0),
+        ValueError,
+        "sgd: epochs must be an integer >= 1",
+    ),
+    (
+        lambda: sgd(
+            _mse, [0.0], (onp.ones((4, 1)), onp.full(4, onp.nan)), lr=0.1, batch_size=2, epochs=1
+        ),
+        ValueError,
+        r"sgd: data\[1\] must be finite",
+    ),
+    (
+        lambda: sgd(
+            _mse, [0.0], (onp.ones((4, 1)), onp.ones(4)), lr=0.1, batch_size=2, epochs=1, rng="seed"
+        ),
+        TypeError,
+        "sgd: rng must be",
+    ),
+    (
+        lambda: newton(rosen, [0.0, 0.0], max_iter=0),
+        ValueError,
+        "newton: max_iter must be an integer >= 1",
+    ),
+    (
+        lambda: newton(rosen, [0.0, 0.0], line_search=1),
+        TypeError,
+        "newton: line_search must be True or False",
+    ),
+    (
+        lambda: newton(rosen, [0.0, 0.0], hess=lambda x: onp.eye(3)),
+        ValueError,
+        r"newton: hess must return an array of shape \(2, 2\)",
+    ),
+    (
+        lambda: gauss_newton(lambda x: np.array([x[0] - 1.0]), [0.0, 0.0]),
+        ValueError,
+        "gauss_newton: residual must have at least as many components as x0 has",
+    ),
+    (
+        lambda: gauss_newton(lambda x: np.sum(x**2), [0.0, 0.0]),
+        ValueError,
+        r"gauss_newton: residual must return a 1-D array of shape \(m,\)",
+    ),
+    (
+        lambda: gauss_newton(lambda x: np.log(x), [-1.0]),
+        ValueError,
+        r"gauss_newton: residual\(x0\) must be finite",
+    ),
+    (
+        lambda: levenberg_marquardt(lambda x: np.array([x[0] - 1.0]), [0.0, 0.0]),
+        ValueError,
+        "levenberg_marquardt: residual must have at least as many components",
+    ),
+    (
+        lambda: levenberg_marquardt(lambda x: x, [1.0], jac="forward"),
+        ValueError,
+        "levenberg_marquardt: jac must be None",
+    ),
+    (
+        lambda: levenberg_marquardt(lambda x: x, [1.0], jac=lambda x: onp.eye(2)),
+        ValueError,
+        r"levenberg_marquardt: jac must return shape \(1, 1\)",
+    ),
+    (
+        lambda: levenberg_marquardt(lambda x: x, [1.0], max_nfev=0),
+        ValueError,
+        "levenberg_marquardt: max_nfev must be an integer >= 1",
+    ),
+    (
+        lambda: levenberg_marquardt(lambda x: x, [1.0], ftol=-1.0),
+        ValueError,
+        "levenberg_marquardt: ftol must be >= 0",
+    ),
+    (
+        lambda: classify_critical_point(rosen, [1.0, 1.0], tol=-1.0),
+        ValueError,
+        "classify_critical_point: tol must be >= 0",
+    ),
 ]
 
 

@@ -9,8 +9,20 @@ import pytest
 
 import jaccourse
 
-COMPUTING = ["derivatives", "transforms", "integrals", "geometry", "convergence", "optim",
-             "datasets", "problems", "multiobjective", "nn", "robustness", "jenn"]
+COMPUTING = [
+    "derivatives",
+    "transforms",
+    "integrals",
+    "geometry",
+    "convergence",
+    "optim",
+    "datasets",
+    "problems",
+    "multiobjective",
+    "nn",
+    "robustness",
+    "jenn",
+]
 MODULES = [*COMPUTING, "plotting", "glue", "timing", "exercises", "student_edition"]
 
 

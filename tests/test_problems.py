@@ -69,8 +69,16 @@ def test_autograd_jacobian_matches_central_differences(name):
 @pytest.mark.parametrize("name", MGH_TABLE)
 def test_minpack_reproduces_the_known_minimum_from_the_standard_start(name):
     p = MGH_PROBLEMS[name]
-    res = least_squares(p.residual, p.x0, jac=lambda x: jacobian(p.residual, x), method="lm",
-                        ftol=1e-10, xtol=1e-10, gtol=1e-10, max_nfev=100 * (p.n + 1))
+    res = least_squares(
+        p.residual,
+        p.x0,
+        jac=lambda x: jacobian(p.residual, x),
+        method="lm",
+        ftol=1e-10,
+        xtol=1e-10,
+        gtol=1e-10,
+        max_nfev=100 * (p.n + 1),
+    )
     f = 2.0 * res.cost
     if name == "Biggs EXP6" and f >= 1e-20:
         # Biggs EXP6 has several minima and MINPACK's path from x0 is chaotic: a last-bit
@@ -94,15 +102,20 @@ def test_known_minimisers():
         assert onp.allclose(r["Box 3-D"].residual(onp.array(x)), 0.0, atol=1e-15)
     assert onp.allclose(r["Powell singular"].residual(onp.zeros(4)), 0.0)
     assert onp.allclose(r["Wood"].residual(onp.ones(4)), 0.0)
-    assert onp.allclose(r["Biggs EXP6"].residual(onp.array([1.0, 10, 1, 5, 4, 3])), 0.0,
-                        atol=1e-15)
+    assert onp.allclose(r["Biggs EXP6"].residual(onp.array([1.0, 10, 1, 5, 4, 3])), 0.0, atol=1e-15)
 
 
 def test_helical_valley_theta_follows_the_paper_in_every_quadrant():
     f = MGH_PROBLEMS["Helical valley"].residual
     # f1 = 10 (x3 - 10 theta), theta = atan(x2/x1)/(2 pi) (+ 1/2 if x1 < 0)
-    for x1, x2, theta in [(1.0, 1.0, 0.125), (-1.0, 1.0, 0.375), (-1.0, -1.0, 0.625),
-                          (1.0, -1.0, -0.125), (0.0, 2.0, 0.25), (0.0, -2.0, -0.25)]:
+    for x1, x2, theta in [
+        (1.0, 1.0, 0.125),
+        (-1.0, 1.0, 0.375),
+        (-1.0, -1.0, 0.625),
+        (1.0, -1.0, -0.125),
+        (0.0, 2.0, 0.25),
+        (0.0, -2.0, -0.25),
+    ]:
         assert f(onp.array([x1, x2, 0.0]))[0] == pytest.approx(-100.0 * theta)
 
 
@@ -125,9 +138,14 @@ def test_rosenbrock():
 def test_rosenbrock_in_four_variables_has_a_second_local_minimum():
     from scipy.optimize import minimize
 
-    res = minimize(rosenbrock, [-1.0, 1.0, 1.0, 1.0], jac=lambda x: gradient(rosenbrock, x),
-                   hess=lambda x: hessian(rosenbrock, x), method="trust-exact",
-                   options={"gtol": 1e-10})
+    res = minimize(
+        rosenbrock,
+        [-1.0, 1.0, 1.0, 1.0],
+        jac=lambda x: gradient(rosenbrock, x),
+        hess=lambda x: hessian(rosenbrock, x),
+        method="trust-exact",
+        options={"gtol": 1e-10},
+    )
     assert res.success and onp.linalg.norm(gradient(rosenbrock, res.x)) < 1e-9
     assert onp.all(onp.linalg.eigvalsh(hessian(rosenbrock, res.x)) > 0.1)  # a minimum
     assert onp.allclose(res.x, [-0.78, 0.61, 0.38, 0.15], atol=0.01)
