@@ -146,10 +146,7 @@ def test_smallest_text_pt_refuses_what_is_not_a_figure(bad):
 def test_use_style_outside_a_notebook_only_sets_the_style(restore_rcparams):
     from IPython.core.formatters import PNGFormatter  # noqa: F401 - IPython is installed
 
-    from jaccourse import plotting
-
-    plotting._mark_inline_pngs()  # no IPython shell here: does nothing, raises nothing
-    use_style()
+    use_style()  # marks inline PNGs first: with no IPython shell here, that does nothing
     assert PNG_TEXT_KEY == "jaccourse:smallest-text-pt"
 
 
