@@ -4,12 +4,12 @@ One cycle on three chapters of the real book with nbgrader's own command-line to
 temporary course folder, a temporary exchange and a sqlite gradebook (no network, no
 JupyterHub), as an instructor runs it (``book/instructors.md``):
 
-    nbgrader generate_assignment <chapter>     the release: nbgrader clears the solutions
+    nbgrader generate_assignment "*"           the release: nbgrader clears the solutions
     nbgrader release_assignment <chapter>      into the exchange
     nbgrader fetch_assignment / submit         what each student does (three students)
     nbgrader collect <chapter>                 the submissions, into submitted/
-    nbgrader autograde <chapter>               runs them, scores the test cells
-    nbgrader generate_feedback <chapter>       one HTML page per student and chapter
+    nbgrader autograde "*"                     runs them, scores the test cells
+    nbgrader generate_feedback "*"             one HTML page per student and chapter
     nbgrader release_feedback / fetch_feedback  the feedback, back to the students
     nbgrader export                            grades.csv
 
@@ -83,8 +83,8 @@ def cycle(tmp_path_factory) -> dict:
         return [*x, f"--Exchange.cache={cache / name}"]
 
     written = write_student_edition(course, source=ROOT, format="nbgrader", chapters=CHAPTERS)
+    _check(_run(["generate_assignment", "*"], course, env))     # every chapter, one process
     for chapter in CHAPTERS:
-        _check(_run(["generate_assignment", chapter], course, env))
         _check(_run(["release_assignment", chapter, *x], course, env))
     home = {s: base / "students" / s for s in STUDENTS}
     for folder in home.values():
@@ -113,10 +113,8 @@ def cycle(tmp_path_factory) -> dict:
                for s in STUDENTS for ch in CHAPTERS], env)
     for chapter in CHAPTERS:
         _check(_run(["collect", chapter, *x], course, env))
-    for chapter in CHAPTERS:
-        _check(_run(["autograde", chapter], course, env))
-    for chapter in CHAPTERS:
-        _check(_run(["generate_feedback", chapter], course, env))
+    _check(_run(["autograde", "*"], course, env))
+    _check(_run(["generate_feedback", "*"], course, env))
     _parallel([(["release_feedback", ch, *x], course) for ch in CHAPTERS], env)
     _check(_run(["fetch_feedback", "linear-maps", "--course", "jaccourse", "--student", "carol",
                  *as_student("carol")], home["carol"], env))
