@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from jaccourse.toc import WORDS_PER_MINUTE, is_notebook, prose_words, reading_time, toc_entries
+from jaccourse.toc import (WORDS_PER_MINUTE, core_and_optional, is_notebook, prose_words,
+                           reading_time, toc_entries)
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [entry.page for entry in toc_entries(ROOT)]
@@ -100,3 +101,24 @@ def test_the_stated_reading_times_are_the_computed_ones(page):
         f"{page.stem}: the goals box says {numbers} minutes; {time.core_words} words of core "
         f"prose and {time.optional_words} optional give {expected} at {WORDS_PER_MINUTE} words "
         "a minute, rounded up to 5")
+
+
+def test_no_core_path_uses_a_result_of_a_going_further_section():
+    """The intro says the "Going further" sections are optional, nothing later depends on
+    them: in the text of the chapters outside them (exercises aside), no equation or
+    statement (``{eq}``, ``{prf:ref}``) they establish is used. A ``{ref}`` to such a section is a pointer, as a
+    ``{doc}`` to a later page is."""
+    optional_labels: dict[str, str] = {}
+    cores = {}
+    for page in CHAPTERS:
+        core, optional = core_and_optional(page.read_text(encoding="utf-8"))
+        # the text of the chapter: its exercises (which may say what they build on) left out
+        cores[page.stem] = re.split(r"^\(\w+-sec-exercises\)=$|^## Exercises$", core,
+                                    maxsplit=1, flags=re.M)[0]
+        for match in LABEL.finditer(optional):
+            optional_labels[next(g for g in match.groups() if g)] = page.stem
+    used = [f"{stem} cites {m.group(2)} (Going further in {optional_labels[m.group(2)]})"
+            for stem, core in cores.items() for m in USE.finditer(core)
+            if m.group(2) in optional_labels and m.group(1) in ("eq", "prf:ref")]
+    assert optional_labels, "no Going-further section establishes a label: the test tests nothing"
+    assert not used, "\n".join(used)
