@@ -30,7 +30,8 @@ ENTRIES = toc_entries(ROOT)
 
 def _is_chapter(entry) -> bool:
     """A chapter: a page with a goals box that is not the landing page of sections."""
-    return "chapter-goals" in entry.page.read_text() and not entry.sections
+    return (bool(re.search(r"^:class: chapter-goals$", entry.page.read_text(), re.M))
+            and not entry.sections)
 
 
 CHAPTERS = [e.page.stem for e in ENTRIES if _is_chapter(e)]
