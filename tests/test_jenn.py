@@ -246,6 +246,7 @@ def test_sinusoid_from_four_samples_partials_win():
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # 40-50 s: full default fits (the fast loop leaves it out)
 def test_defaults_generalise_on_four_samples_of_the_sinusoid():
     """With the default weight decay every seed gives the same, right network; with
     lambda_ = 0 (the old default) the four samples are interpolated by a network that depends
@@ -267,6 +268,7 @@ def test_defaults_generalise_on_four_samples_of_the_sinusoid():
     assert onp.median(free) < 0 < r2.min()
 
 
+@pytest.mark.slow  # 40-50 s: full default fits (the fast loop leaves it out)
 def test_defaults_generalise_on_a_sparse_rastrigin_grid():
     """The setup of issue 12: a 5 x 5 grid with partials (75 numbers), two hidden layers of 12
     (205 parameters). With lambda_ = 0 the test R^2 was -13, -43 and -69 for these seeds
