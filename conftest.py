@@ -11,22 +11,21 @@ chapter.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import types
-
 import os
+import types
+from pathlib import Path
 
 import jupytext
 import pytest
-import yaml
 from hypothesis import settings
 from nbval.plugin import IPyNbFile
 
 from jaccourse._inline_values import encrypt_kernel_transport
 from jaccourse.toc import is_notebook, toc_pages
 
-_is_notebook = is_notebook  # the name test_book.py and test_api_links.py import (until they use jaccourse.toc)
+_is_notebook = (
+    is_notebook  # the name test_book.py and test_api_links.py import (until they use jaccourse.toc)
+)
 
 ROOT = Path(__file__).resolve().parent
 

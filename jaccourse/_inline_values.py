@@ -28,7 +28,13 @@ from typing import Any
 
 from jaccourse._myst_blocks import read_blocks
 
-__all__ = ["fill_numbers", "format_glue_text", "encrypt_kernel_transport", "GLUE_ROLES", "EVAL_ROLE"]
+__all__ = [
+    "fill_numbers",
+    "format_glue_text",
+    "encrypt_kernel_transport",
+    "GLUE_ROLES",
+    "EVAL_ROLE",
+]
 
 #: The glue roles filled in (all as plain text).
 GLUE_ROLES = ("glue:text", "glue", "glue:any", "glue:md")
@@ -61,8 +67,10 @@ def format_glue_text(plain: str, fmt_spec: str) -> str:
     '12'
     """
     if not isinstance(plain, str) or not isinstance(fmt_spec, str):
-        raise TypeError("format_glue_text: plain and fmt_spec must be str, got "
-                        f"{type(plain).__name__} and {type(fmt_spec).__name__}")
+        raise TypeError(
+            "format_glue_text: plain and fmt_spec must be str, got "
+            f"{type(plain).__name__} and {type(fmt_spec).__name__}"
+        )
     try:
         value: Any = ast.literal_eval(plain)
     except (SyntaxError, ValueError):
@@ -79,8 +87,10 @@ def format_glue_text(plain: str, fmt_spec: str) -> str:
             value = float(value)
         return format(value, fmt_spec)
     except (TypeError, ValueError) as err:
-        raise ValueError(f"format_glue_text: fmt_spec {fmt_spec!r} does not apply to the value "
-                         f"{plain!r} ({err}); expected a format for its type") from err
+        raise ValueError(
+            f"format_glue_text: fmt_spec {fmt_spec!r} does not apply to the value "
+            f"{plain!r} ({err}); expected a format for its type"
+        ) from err
 
 
 def encrypt_kernel_transport() -> bool:
@@ -136,34 +146,47 @@ class _Kernel:
             book = (content.get("metadata") or {}).get("scrapbook")
             if isinstance(book, dict) and "name" in book:
                 prefix = book.get("mime_prefix", "")
-                self.glued[book["name"]] = {k[len(prefix):]: v for k, v
-                                            in content.get("data", {}).items()
-                                            if k.startswith(prefix)}
+                self.glued[book["name"]] = {
+                    k[len(prefix) :]: v
+                    for k, v in content.get("data", {}).items()
+                    if k.startswith(prefix)
+                }
 
     def run(self, code: str, where: str) -> None:
-        reply = self.client.execute_interactive(code, timeout=self.timeout,
-                                                output_hook=self._hook, allow_stdin=False)
+        reply = self.client.execute_interactive(
+            code, timeout=self.timeout, output_hook=self._hook, allow_stdin=False
+        )
         content = reply["content"]
         if content.get("status") != "ok":
-            raise ValueError(f"fill_numbers: page {self.page}: the code cell {where} failed "
-                             f"({content.get('ename', '')}: {content.get('evalue', '')}); "
-                             "expected the chapter to run from top to bottom")
+            raise ValueError(
+                f"fill_numbers: page {self.page}: the code cell {where} failed "
+                f"({content.get('ename', '')}: {content.get('evalue', '')}); "
+                "expected the chapter to run from top to bottom"
+            )
 
     def evaluate(self, expressions: list[str]) -> list[str]:
         if not expressions:
             return []
         keys = {f"e{k}": expr for k, expr in enumerate(expressions)}
-        reply = self.client.execute_interactive("", silent=True, store_history=False,
-                                                user_expressions=keys, timeout=self.timeout,
-                                                output_hook=self._hook, allow_stdin=False)
+        reply = self.client.execute_interactive(
+            "",
+            silent=True,
+            store_history=False,
+            user_expressions=keys,
+            timeout=self.timeout,
+            output_hook=self._hook,
+            allow_stdin=False,
+        )
         results = reply["content"].get("user_expressions", {})
         values = []
         for key, expr in keys.items():
             result = results.get(key, {})
             if result.get("status") != "ok":
-                raise ValueError(f"fill_numbers: page {self.page}: {{eval}}`{expr}` failed "
-                                 f"({result.get('ename', '')}: {result.get('evalue', '')}); "
-                                 "expected an expression the cells above make computable")
+                raise ValueError(
+                    f"fill_numbers: page {self.page}: {{eval}}`{expr}` failed "
+                    f"({result.get('ename', '')}: {result.get('evalue', '')}); "
+                    "expected an expression the cells above make computable"
+                )
             text = result.get("data", {}).get("text/plain", "")
             values.append(text[1:-1] if _QUOTED.match(text) else text)
         return values
@@ -173,8 +196,14 @@ class _Kernel:
         self.manager.shutdown_kernel(now=True)
 
 
-def fill_numbers(myst_text: str, cwd: str | Path = ".", *, page: str = "the page",
-                 kernel_name: str = "python3", timeout: float = 300.0) -> str:
+def fill_numbers(
+    myst_text: str,
+    cwd: str | Path = ".",
+    *,
+    page: str = "the page",
+    kernel_name: str = "python3",
+    timeout: float = 300.0,
+) -> str:
     r"""The chapter with each ``{glue:text}`` and ``{eval}`` role replaced by its text.
 
     Runs every code cell of the chapter, in order, in a fresh kernel started in ``cwd``;
@@ -228,12 +257,15 @@ def fill_numbers(myst_text: str, cwd: str | Path = ".", *, page: str = "the page
         return myst_text
     import jupytext
 
-    code_sources = [c.source for c in jupytext.reads(myst_text, fmt="myst").cells
-                    if c.cell_type == "code"]
+    code_sources = [
+        c.source for c in jupytext.reads(myst_text, fmt="myst").cells if c.cell_type == "code"
+    ]
     fences = sum(b.name == "code-cell" for b in read_blocks(myst_text))
     if len(code_sources) != fences:
-        raise ValueError(f"{func}: page {page}: jupytext finds {len(code_sources)} code cells, "
-                         f"the fences {fences}; expected every code-cell fence at the top level")
+        raise ValueError(
+            f"{func}: page {page}: jupytext finds {len(code_sources)} code cells, "
+            f"the fences {fences}; expected every code-cell fence at the top level"
+        )
     kernel = _Kernel(Path(cwd), kernel_name, float(timeout), page)
     glue_roles: list[tuple[str, str]] = []
     cells = iter(code_sources)
@@ -283,8 +315,8 @@ def fill_numbers(myst_text: str, cwd: str | Path = ".", *, page: str = "the page
                     kernel.run(source, f"at line {block.start}")
                 if block.yaml_options:  # a figure caption may hold roles
                     k = len(block.yaml_options)
-                    options = fill("\n".join(inner[1:k + 1])).split("\n")
-                    inner = [inner[0], *options, *inner[k + 1:]]
+                    options = fill("\n".join(inner[1 : k + 1])).split("\n")
+                    inner = [inner[0], *options, *inner[k + 1 :]]
                 out.extend([*head, *inner, *tail])
             elif not block.name or block.name == "eval-rst":
                 out.extend(block.lines)
@@ -320,19 +352,24 @@ def _glue_values(kernel: _Kernel, roles: list[tuple[str, str]], page: str) -> li
             missing.append((number, name, key, fmt))
             continue
         markdown = data.get("text/markdown") if name == "glue:md" else None
-        values.append(markdown if markdown is not None
-                      else format_glue_text(data.get("text/plain", ""), fmt))
+        values.append(
+            markdown if markdown is not None else format_glue_text(data.get("text/plain", ""), fmt)
+        )
     if missing:
-        expressions = [f"__import__('jaccourse.glue', fromlist=['glued']).glued({key!r}, "
-                       f"{fmt!r})" for _, _, key, fmt in missing]
+        expressions = [
+            f"__import__('jaccourse.glue', fromlist=['glued']).glued({key!r}, {fmt!r})"
+            for _, _, key, fmt in missing
+        ]
         try:
             found = kernel.evaluate(expressions)
         except ValueError:
             number, name, key, fmt = missing[0]
-            raise ValueError(f"fill_numbers: page {page}: {{{name}}}`{roles[number][1]}` names "
-                             f"the key {key!r}, which no cell glued; expected glue({key!r}, "
-                             "value) in a code cell") from None
-        for (number, *_), value in zip(missing, found):
+            raise ValueError(
+                f"fill_numbers: page {page}: {{{name}}}`{roles[number][1]}` names "
+                f"the key {key!r}, which no cell glued; expected glue({key!r}, "
+                "value) in a code cell"
+            ) from None
+        for (number, *_), value in zip(missing, found, strict=False):
             values[number] = value
     return [v or "" for v in values]
 

@@ -89,8 +89,9 @@ def parse_options(content: list[str]) -> tuple[dict[str, str], list[str]]:
     ({'label': 'x', 'class': 'dropdown'}, ['', 'Text.'])
     """
     if not isinstance(content, list):
-        raise TypeError(f"parse_options: content must be a list of lines, got "
-                        f"{type(content).__name__}")
+        raise TypeError(
+            f"parse_options: content must be a list of lines, got {type(content).__name__}"
+        )
     options: dict[str, str] = {}
     if content and content[0].strip() == "---":
         for k in range(1, len(content)):
@@ -99,7 +100,7 @@ def parse_options(content: list[str]) -> tuple[dict[str, str], list[str]]:
                     key, sep, value = line.partition(":")
                     if sep:
                         options[key.strip()] = value.strip()
-                return options, content[k + 1:]
+                return options, content[k + 1 :]
         return options, content
     k = 0
     while k < len(content) and (match := OPTION.match(content[k].strip())):
@@ -136,7 +137,7 @@ def read_blocks(text: str, *, front_matter: bool = True) -> list[Block]:
     if front_matter and lines and lines[0].strip() == "---":
         end = next((k for k in range(1, len(lines)) if lines[k].strip() == "---"), None)
         if end is not None:
-            blocks.append(Block(lines[:end + 1], 1))
+            blocks.append(Block(lines[: end + 1], 1))
             i = end + 1
     while i < len(lines):
         match = FENCE_OPEN.match(lines[i])
@@ -152,10 +153,10 @@ def read_blocks(text: str, *, front_matter: bool = True) -> list[Block]:
         directive = DIRECTIVE.match(match["info"])
         if directive is not None:
             block.name, block.argument = directive["name"], directive["argument"]
-            inner = lines[i + 1:end if end is not None else stop]
+            inner = lines[i + 1 : end if end is not None else stop]
             block.options, block.body = parse_options(inner)
             if inner and inner[0].strip() == "---" and len(inner) - len(block.body) >= 2:
-                block.yaml_options = inner[1:len(inner) - len(block.body) - 1]
+                block.yaml_options = inner[1 : len(inner) - len(block.body) - 1]
         blocks.append(block)
         i = stop
     return blocks

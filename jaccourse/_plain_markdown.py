@@ -50,31 +50,73 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from jaccourse._myst_blocks import Block, read_blocks
 
-__all__ = ["Target", "BookIndex", "book_index", "iter_roles", "plain_markdown",
-           "NUMBER_ROLES"]
+__all__ = ["Target", "BookIndex", "book_index", "iter_roles", "plain_markdown", "NUMBER_ROLES"]
 
 #: The sphinx-proof directives that are numbered (``prf:proof`` is not).
-PROOF_TYPES = ("axiom", "theorem", "lemma", "algorithm", "definition", "remark", "conjecture",
-               "corollary", "criterion", "example", "property", "observation", "proposition",
-               "assumption", "notation")
+PROOF_TYPES = (
+    "axiom",
+    "theorem",
+    "lemma",
+    "algorithm",
+    "definition",
+    "remark",
+    "conjecture",
+    "corollary",
+    "criterion",
+    "example",
+    "property",
+    "observation",
+    "proposition",
+    "assumption",
+    "notation",
+)
 #: Admonition directives and the heading each gets.
-ADMONITIONS = {"note": "Note", "tip": "Tip", "warning": "Warning", "important": "Important",
-               "hint": "Hint", "caution": "Caution", "attention": "Attention",
-               "danger": "Danger", "error": "Error", "seealso": "See also", "todo": "To do"}
+ADMONITIONS = {
+    "note": "Note",
+    "tip": "Tip",
+    "warning": "Warning",
+    "important": "Important",
+    "hint": "Hint",
+    "caution": "Caution",
+    "attention": "Attention",
+    "danger": "Danger",
+    "error": "Error",
+    "seealso": "See also",
+    "todo": "To do",
+}
 #: Directives that are a titled block (the argument is the title, if any).
-TITLED_BLOCKS = ("admonition", "dropdown", "margin", "sidebar", "topic", "card", "tab-item",
-                 "epigraph", "pull-quote", "highlights", "rubric", "div", "container")
+TITLED_BLOCKS = (
+    "admonition",
+    "dropdown",
+    "margin",
+    "sidebar",
+    "topic",
+    "card",
+    "tab-item",
+    "epigraph",
+    "pull-quote",
+    "highlights",
+    "rubric",
+    "div",
+    "container",
+)
 #: Roles whose text is a number computed by the chapter (filled in by ``inline_values``).
 NUMBER_ROLES = ("glue:text", "glue", "glue:any", "glue:md", "glue:math", "eval")
 #: Sphinx's default ``numfig_format`` (Jupyter Book keeps it), and sphinx-exercise's.
-NUMFIG_FORMAT = {"figure": "Fig. %s", "table": "Table %s", "code-block": "Listing %s",
-                 "section": "Section %s", "exercise": "Exercise %s"}
+NUMFIG_FORMAT = {
+    "figure": "Fig. %s",
+    "table": "Table %s",
+    "code-block": "Listing %s",
+    "section": "Section %s",
+    "exercise": "Exercise %s",
+}
 
 _LABEL_LINE = re.compile(r"^\s{0,3}\((?P<label>[^()\s]+)\)=\s*$")
 _HEADING = re.compile(r"^ {0,3}(?P<hashes>#{1,6})\s+(?P<title>.*?)(?:\s+#+)?\s*$")
@@ -91,6 +133,7 @@ def _error(func: str, message: str) -> ValueError:
 # --------------------------------------------------------------------------------------------
 # the index of the book: pages, their numbers, every label
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Target:
@@ -147,8 +190,9 @@ def _yaml_options(block: Block, yaml: Any) -> dict:
 def _figure_of_cell(block: Block, yaml: Any) -> tuple[str, str]:
     """(name, caption) of a code cell's ``mystnb: figure:`` metadata (empty when absent)."""
     meta = _yaml_options(block, yaml)
-    figure = (meta.get("mystnb") or {}).get("figure") if isinstance(meta.get("mystnb"), dict) \
-        else None
+    figure = (
+        (meta.get("mystnb") or {}).get("figure") if isinstance(meta.get("mystnb"), dict) else None
+    )
     if not isinstance(figure, dict):
         return "", ""
     return str(figure.get("name") or ""), " ".join(str(figure.get("caption") or "").split())
@@ -255,12 +299,17 @@ def _read_bibliography(path: Path) -> dict[str, tuple[str, str, str]]:
     for key, entry in parse_file(str(path)).entries.items():
         people = entry.persons.get("author") or entry.persons.get("editor") or []
         lasts = [_latex_to_text(" ".join(p.prelast_names + p.last_names)) for p in people]
-        fulls = [_latex_to_text(" ".join(p.first_names + p.middle_names + p.prelast_names
-                                         + p.last_names)) for p in people]
+        fulls = [
+            _latex_to_text(
+                " ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names)
+            )
+            for p in people
+        ]
         fields = entry.fields
         if not lasts:
-            lasts = fulls = [_latex_to_text(fields.get("organization", "")
-                                            or fields.get("publisher", "") or key)]
+            lasts = fulls = [
+                _latex_to_text(fields.get("organization", "") or fields.get("publisher", "") or key)
+            ]
         if len(lasts) == 1:
             authors = lasts[0]
         elif len(lasts) == 2:
@@ -270,11 +319,18 @@ def _read_bibliography(path: Path) -> dict[str, tuple[str, str, str]]:
         year = fields.get("year", "n.d.")
         names = fulls[0] if len(fulls) == 1 else ", ".join(fulls[:-1]) + " and " + fulls[-1]
         title = _latex_to_text(fields.get("title", ""))
-        parts = [f"{names} ({year}).", f"*{title}*" + ("" if title.endswith(("?", "!", "."))
-                                                       else ".")]
-        where = _latex_to_text(fields.get("journal") or fields.get("booktitle")
-                               or fields.get("publisher") or fields.get("howpublished")
-                               or fields.get("institution") or "")
+        parts = [
+            f"{names} ({year}).",
+            f"*{title}*" + ("" if title.endswith(("?", "!", ".")) else "."),
+        ]
+        where = _latex_to_text(
+            fields.get("journal")
+            or fields.get("booktitle")
+            or fields.get("publisher")
+            or fields.get("howpublished")
+            or fields.get("institution")
+            or ""
+        )
         if where:
             parts.append(where + ("" if where.endswith(".") else "."))
         if fields.get("url"):
@@ -316,15 +372,19 @@ def book_index(root: str | Path, yaml: Any = None, site_url: str = "") -> BookIn
     (Target(kind='section', page='one', number='1.1', title='Start'), '1.1')
     """
     if not isinstance(root, (str, Path)):
-        raise TypeError(f"book_index: root must be a folder path (str or pathlib.Path), got "
-                        f"{type(root).__name__}")
+        raise TypeError(
+            f"book_index: root must be a folder path (str or pathlib.Path), got "
+            f"{type(root).__name__}"
+        )
     if yaml is None:
         import yaml
     root = Path(root)
     toc_path = root / "_toc.yml"
     if not toc_path.is_file():
-        raise _error("book_index", f"root must be the course repository (a folder with "
-                     f"_toc.yml), got {str(root)!r}")
+        raise _error(
+            "book_index",
+            f"root must be the course repository (a folder with _toc.yml), got {str(root)!r}",
+        )
     toc = yaml.safe_load(toc_path.read_text(encoding="utf-8")) or {}
     pages: list[tuple[str, str]] = [(str(toc.get("root", "")), "")]
     count = 0
@@ -354,8 +414,9 @@ def book_index(root: str | Path, yaml: Any = None, site_url: str = "") -> BookIn
     config: dict = {}
     if (root / "_config.yml").is_file():
         config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
-    index = BookIndex(site_url=(site_url or str((config.get("html") or {}).get("baseurl") or ""))
-                      .rstrip("/"))
+    index = BookIndex(
+        site_url=(site_url or str((config.get("html") or {}).get("baseurl") or "")).rstrip("/")
+    )
     for name, number in pages:
         path = root / (name if Path(name).suffix else name + ".md")
         if not path.is_file():
@@ -365,7 +426,7 @@ def book_index(root: str | Path, yaml: Any = None, site_url: str = "") -> BookIn
         if path.suffix == ".md":
             _scan_page(path.read_text(encoding="utf-8"), stem, number, index, yaml)
         index.titles.setdefault(stem, stem)
-    for bib in (config.get("bibtex_bibfiles") or []):
+    for bib in config.get("bibtex_bibfiles") or []:
         if (root / bib).is_file():
             index.citations.update(_read_bibliography(root / bib))
     return index
@@ -374,6 +435,7 @@ def book_index(root: str | Path, yaml: Any = None, site_url: str = "") -> BookIn
 # --------------------------------------------------------------------------------------------
 # inline: roles
 # --------------------------------------------------------------------------------------------
+
 
 def iter_roles(text: str) -> Iterator[tuple[int, int, str, str]]:
     r"""Every MyST role in ``text``: ``(start, end, name, content)``, in order.
@@ -398,7 +460,7 @@ def iter_roles(text: str) -> Iterator[tuple[int, int, str, str]]:
             pos = opening.end()
             continue
         role = _ROLE_NAME.search(text, pos, opening.start())
-        content = text[opening.end():closing.start()]
+        content = text[opening.end() : closing.start()]
         if len(content) > 2 and content[0] == content[-1] == " " and content.strip():
             content = content[1:-1]
         if role is not None:
@@ -424,9 +486,12 @@ class _Verbatim(str):
 def _target(ctx: _Context, label: str, role: str) -> Target:
     target = ctx.index.targets.get(label)
     if target is None:
-        raise _error(ctx.func, f"page {ctx.page}: {{{role}}}`{label}` refers to a label that no "
-                     "page of _toc.yml defines; expected a label `(name)=`, a `:label:` or a "
-                     "figure's `name`")
+        raise _error(
+            ctx.func,
+            f"page {ctx.page}: {{{role}}}`{label}` refers to a label that no "
+            "page of _toc.yml defines; expected a label `(name)=`, a `:label:` or a "
+            "figure's `name`",
+        )
     return target
 
 
@@ -456,9 +521,12 @@ def _cite(role: str, content: str, ctx: _Context) -> str:
     found = []
     for key in keys:
         if key not in ctx.index.citations:
-            raise _error(ctx.func, f"page {ctx.page}: {{{role}}}`{content}` cites {key!r}, "
-                         "which is not in the bibliography (references.bib); expected a key "
-                         "of a bibtex_bibfiles entry")
+            raise _error(
+                ctx.func,
+                f"page {ctx.page}: {{{role}}}`{content}` cites {key!r}, "
+                "which is not in the bibliography (references.bib); expected a key "
+                "of a bibtex_bibfiles entry",
+            )
         if key not in ctx.cited:
             ctx.cited.append(key)
         found.append(ctx.index.citations[key])
@@ -485,17 +553,23 @@ def _render_role(name: str, content: str, ctx: _Context) -> str:
         if name == "ref" and target.kind in ("section", "figure", "table") and target.title:
             return convert_inline(target.title, ctx)
         if name == "ref" and target.kind == "paragraph":
-            raise _error(ctx.func, f"page {ctx.page}: {{ref}}`{label}` refers to a label that is "
-                         "not on a heading, figure, table, equation or numbered block; "
-                         "expected an explicit text, {ref}`text <label>`")
+            raise _error(
+                ctx.func,
+                f"page {ctx.page}: {{ref}}`{label}` refers to a label that is "
+                "not on a heading, figure, table, equation or numbered block; "
+                "expected an explicit text, {ref}`text <label>`",
+            )
         if target.kind == "equation":
             return f"({target.number})"
         return _numbered_text(target)
     if name == "doc":
         page = Path((explicit["target"] if explicit else content).strip()).stem
         if page not in ctx.index.titles:
-            raise _error(ctx.func, f"page {ctx.page}: {{doc}}`{content}` refers to a page that "
-                         "is not in _toc.yml; expected a page of the book")
+            raise _error(
+                ctx.func,
+                f"page {ctx.page}: {{doc}}`{content}` refers to a page that "
+                "is not in _toc.yml; expected a page of the book",
+            )
         text = convert_inline(explicit["text"] if explicit else ctx.index.titles[page], ctx)
         link = ctx.doc_link(page)
         if not link and ctx.index.site_url:
@@ -504,12 +578,19 @@ def _render_role(name: str, content: str, ctx: _Context) -> str:
     if name == "term":
         return explicit["text"] if explicit else content
     if name in ("cite", "cite:p", "cite:t", "cite:ps", "cite:ts"):
-        return _cite(name.rstrip("s") if name.endswith("s") and ":" in name else name,
-                     content, ctx)
+        return _cite(name.rstrip("s") if name.endswith("s") and ":" in name else name, content, ctx)
     if name == "api":  # the book's own role (book/_ext/api_role.py): the name, in code font
         return f"`{content}`"
-    if name.startswith("py:") or name in ("func", "class", "meth", "mod", "data", "attr",
-                                          "obj", "exc"):
+    if name.startswith("py:") or name in (
+        "func",
+        "class",
+        "meth",
+        "mod",
+        "data",
+        "attr",
+        "obj",
+        "exc",
+    ):
         role = name if name.startswith("py:") else "py:" + name
         return _api_name(role, content, ctx)
     if name in ("sub", "sup"):
@@ -517,12 +598,18 @@ def _render_role(name: str, content: str, ctx: _Context) -> str:
     if name in ("abbr",):
         return explicit["text"] if explicit else content
     if name in NUMBER_ROLES:
-        raise _error(ctx.func, f"page {ctx.page}: {{{name}}}`{content}` was not filled in; "
-                     "expected the chapter's numbers to be computed first "
-                     "(jaccourse._inline_values.fill_numbers)")
-    raise _error(ctx.func, f"page {ctx.page}: the role {{{name}}} (in {{{name}}}`{content}`) "
-                 "has no plain-Markdown form; expected one of the roles the module docstring "
-                 "lists")
+        raise _error(
+            ctx.func,
+            f"page {ctx.page}: {{{name}}}`{content}` was not filled in; "
+            "expected the chapter's numbers to be computed first "
+            "(jaccourse._inline_values.fill_numbers)",
+        )
+    raise _error(
+        ctx.func,
+        f"page {ctx.page}: the role {{{name}}} (in {{{name}}}`{content}`) "
+        "has no plain-Markdown form; expected one of the roles the module docstring "
+        "lists",
+    )
 
 
 def convert_inline(text: str, ctx: _Context) -> str:
@@ -539,6 +626,7 @@ def convert_inline(text: str, ctx: _Context) -> str:
 # --------------------------------------------------------------------------------------------
 # blocks: headings, labels, equations, directives
 # --------------------------------------------------------------------------------------------
+
 
 def _dedent(lines: list[str]) -> list[str]:
     while lines and not lines[0].strip():
@@ -568,8 +656,11 @@ def _list_table(block: Block, ctx: _Context) -> list[str]:
         elif line.strip() and rows:
             rows[-1][-1].append(line.strip())
     if not rows:
-        raise _error(ctx.func, f"page {ctx.page}: the list-table at line {block.start} has no "
-                     "rows; expected `* - cell` lines")
+        raise _error(
+            ctx.func,
+            f"page {ctx.page}: the list-table at line {block.start} has no "
+            "rows; expected `* - cell` lines",
+        )
     width = max(len(row) for row in rows)
 
     def cell(parts: list[str]) -> str:
@@ -606,9 +697,12 @@ def _directive(block: Block, ctx: _Context, yaml: Any) -> list[str]:
         if kind == "proof":
             return _headed("*Proof.*", inner(), "∎")
         if kind not in PROOF_TYPES:
-            raise _error(ctx.func, f"page {ctx.page}: the directive {{{name}}} (line "
-                         f"{block.start}) has no plain-Markdown form; expected a sphinx-proof "
-                         f"type: {', '.join(PROOF_TYPES)}")
+            raise _error(
+                ctx.func,
+                f"page {ctx.page}: the directive {{{name}}} (line "
+                f"{block.start}) has no plain-Markdown form; expected a sphinx-proof "
+                f"type: {', '.join(PROOF_TYPES)}",
+            )
         target = ctx.index.targets.get(label)
         number = target.number if target else ""
         head = _kind_title(kind) + (f" {number}" if number else "")
@@ -630,8 +724,9 @@ def _directive(block: Block, ctx: _Context, yaml: Any) -> list[str]:
     if name in ADMONITIONS:
         head = ADMONITIONS[name]
         lead = [argument, ""] if argument else []
-        return _headed(f"**{head}**", _convert_lines("\n".join([*lead, *body]), ctx, yaml,
-                                                     top=False))
+        return _headed(
+            f"**{head}**", _convert_lines("\n".join([*lead, *body]), ctx, yaml, top=False)
+        )
     if name in TITLED_BLOCKS:
         head = convert_inline(argument, ctx) if argument else ""
         return _headed(f"**{head}**", inner()) if head else ["", *_dedent(inner()), ""]
@@ -676,9 +771,12 @@ def _directive(block: Block, ctx: _Context, yaml: Any) -> list[str]:
         return ["", f"```{argument}", *body, "```", ""]
     if name in ("toctree", "tableofcontents", "only"):
         return []
-    raise _error(ctx.func, f"page {ctx.page}: the directive {{{name}}} (line {block.start}) has "
-                 "no plain-Markdown form; expected one of the directives the module docstring "
-                 "lists")
+    raise _error(
+        ctx.func,
+        f"page {ctx.page}: the directive {{{name}}} (line {block.start}) has "
+        "no plain-Markdown form; expected one of the directives the module docstring "
+        "lists",
+    )
 
 
 def _paragraphs(lines: list[str], ctx: _Context) -> list[str]:
@@ -701,7 +799,7 @@ def _paragraphs(lines: list[str], ctx: _Context) -> list[str]:
         if (match := _MATH_LABEL.search(line)) and match["label"] in ctx.index.targets:
             target = ctx.index.targets.get(match["label"])
             tag = f"\\tag{{{target.number}}}" if target and target.number else ""
-            head = line[:match.start()].rstrip()
+            head = line[: match.start()].rstrip()
             if head.strip():  # $$ x $$ (label) on one line
                 kept.append(f"{head} {tag} $$" if tag else f"{head} $$")
             else:
@@ -738,17 +836,27 @@ def _convert_lines(text: str, ctx: _Context, yaml: Any, *, top: bool) -> list[st
         elif not block.name:
             out.extend(_Verbatim(line) for line in block.lines)  # literal code, as it is
         elif block.name == "eval-rst":
-            raise _error(ctx.func, f"page {ctx.page}: an eval-rst block (line {block.start}) "
-                         "has no plain-Markdown form; expected MyST only in a student page")
+            raise _error(
+                ctx.func,
+                f"page {ctx.page}: an eval-rst block (line {block.start}) "
+                "has no plain-Markdown form; expected MyST only in a student page",
+            )
         else:
             out.extend(_directive(block, ctx, yaml))
     flush()
     return out
 
 
-def plain_markdown(myst_text: str, index: BookIndex, page: str, *,
-                   doc_link: Callable[[str], str] | None = None, yaml: Any = None,
-                   references: bool = True, assets: list[str] | None = None) -> str:
+def plain_markdown(
+    myst_text: str,
+    index: BookIndex,
+    page: str,
+    *,
+    doc_link: Callable[[str], str] | None = None,
+    yaml: Any = None,
+    references: bool = True,
+    assets: list[str] | None = None,
+) -> str:
     r"""Rewrite a page's MyST text so that every Markdown part is plain CommonMark.
 
     Code cells (and literal fences) are left as they are; everything else is converted as
@@ -812,8 +920,9 @@ def plain_markdown(myst_text: str, index: BookIndex, page: str, *,
     if not isinstance(myst_text, str):
         raise TypeError(f"{func}: myst_text must be a str, got {type(myst_text).__name__}")
     if not isinstance(index, BookIndex):
-        raise TypeError(f"{func}: index must be a BookIndex (see book_index), got "
-                        f"{type(index).__name__}")
+        raise TypeError(
+            f"{func}: index must be a BookIndex (see book_index), got {type(index).__name__}"
+        )
     if yaml is None:
         import yaml
     ctx = _Context(index, str(page), func, doc_link or (lambda stem: ""))
@@ -823,8 +932,7 @@ def plain_markdown(myst_text: str, index: BookIndex, page: str, *,
         lines += [f"- {index.citations[key][2]}" for key in ctx.cited]
     kept: list[str] = []
     for line in lines:
-        if (not line.strip() and not isinstance(line, _Verbatim) and kept
-                and not kept[-1].strip()):
+        if not line.strip() and not isinstance(line, _Verbatim) and kept and not kept[-1].strip():
             continue
         kept.append(line)
     if assets is not None:

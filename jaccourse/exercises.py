@@ -48,9 +48,19 @@ from typing import Any
 
 import numpy as onp
 
-__all__ = ["Verdict", "JacobianReference", "GradientReference", "FunctionReference",
-           "ValueReference", "check_jacobian", "check_gradient", "check_function",
-           "check_value", "reference", "exercise_labels"]
+__all__ = [
+    "Verdict",
+    "JacobianReference",
+    "GradientReference",
+    "FunctionReference",
+    "ValueReference",
+    "check_jacobian",
+    "check_gradient",
+    "check_function",
+    "check_value",
+    "reference",
+    "exercise_labels",
+]
 
 _STATUSES = ("correct", "wrong", "not answered")
 
@@ -83,8 +93,9 @@ class Verdict:
 
     def __post_init__(self) -> None:
         if self.status not in _STATUSES:
-            raise ValueError(f"Verdict: argument 'status' must be one of {_STATUSES}, "
-                             f"got {self.status!r}")
+            raise ValueError(
+                f"Verdict: argument 'status' must be one of {_STATUSES}, got {self.status!r}"
+            )
 
     @property
     def correct(self) -> bool:
@@ -109,16 +120,21 @@ class Verdict:
 
 # --------------------------------------------------------------------------- references
 
+
 def _real_array(func: str, value: Any, *, ragged: str, not_real: str) -> onp.ndarray:
     """``value`` as a float array of real numbers (no bool), or the error the caller words."""
     try:
         raw = onp.asarray(value)
-    except ValueError:            # numpy refuses a ragged nesting such as [1.0, [2.0, 3.0]]
+    except ValueError:  # numpy refuses a ragged nesting such as [1.0, [2.0, 3.0]]
         raise ValueError(f"{func}: {ragged}") from None
-    items = (raw.ravel() if isinstance(value, onp.ndarray)    # True is no number here
-             else onp.asarray(value, dtype=object).ravel())
+    items = (
+        raw.ravel()
+        if isinstance(value, onp.ndarray)  # True is no number here
+        else onp.asarray(value, dtype=object).ravel()
+    )
     if raw.dtype.kind not in "iufO" or not all(
-            isinstance(v, Real) and not isinstance(v, (bool, onp.bool_)) for v in items):
+        isinstance(v, Real) and not isinstance(v, (bool, onp.bool_)) for v in items
+    ):
         raise TypeError(f"{func}: {not_real}")
     return raw.astype(float)
 
@@ -126,19 +142,26 @@ def _real_array(func: str, value: Any, *, ragged: str, not_real: str) -> onp.nda
 def _point(func: str, point: Any) -> float | onp.ndarray:
     """One finite point: a real number or a non-empty 1-D vector of real numbers."""
     if isinstance(point, (str, bytes, bool, onp.bool_)) or point is None:
-        raise TypeError(f"{func}: argument 'points' must hold numbers or vectors of numbers, "
-                        f"got {point!r}")
-    p = _real_array(func, point,
-                    ragged=f"argument 'points' must hold numbers or 1-D vectors, got the "
-                           f"ragged {point!r} (entries of different lengths)",
-                    not_real=f"argument 'points' must hold real numbers or vectors of real "
-                             f"numbers, got {point!r}")
+        raise TypeError(
+            f"{func}: argument 'points' must hold numbers or vectors of numbers, got {point!r}"
+        )
+    p = _real_array(
+        func,
+        point,
+        ragged=f"argument 'points' must hold numbers or 1-D vectors, got the "
+        f"ragged {point!r} (entries of different lengths)",
+        not_real=f"argument 'points' must hold real numbers or vectors of real "
+        f"numbers, got {point!r}",
+    )
     if p.ndim > 1:
-        raise ValueError(f"{func}: argument 'points' must hold numbers or 1-D vectors, got a "
-                         f"{p.ndim}-D array of shape {p.shape}: {point!r}")
+        raise ValueError(
+            f"{func}: argument 'points' must hold numbers or 1-D vectors, got a "
+            f"{p.ndim}-D array of shape {p.shape}: {point!r}"
+        )
     if p.ndim == 1 and p.size == 0:
-        raise ValueError(f"{func}: argument 'points' must hold numbers or non-empty vectors, "
-                         f"got an empty vector")
+        raise ValueError(
+            f"{func}: argument 'points' must hold numbers or non-empty vectors, got an empty vector"
+        )
     if not onp.all(onp.isfinite(p)):
         raise ValueError(f"{func}: argument 'points' must hold finite numbers, got {point!r}")
     return float(p) if p.ndim == 0 else p
@@ -148,39 +171,52 @@ def _points(func: str, points: Any, mixed_sizes: Any = False) -> list[Any]:
     """A non-empty list of finite points (floats or float vectors), all of one shape unless
     ``mixed_sizes``."""
     if not isinstance(mixed_sizes, bool):
-        raise TypeError(f"{func}: argument 'mixed_sizes' must be True or False, got "
-                        f"{mixed_sizes!r}")
+        raise TypeError(
+            f"{func}: argument 'mixed_sizes' must be True or False, got {mixed_sizes!r}"
+        )
     if isinstance(points, onp.ndarray) and points.ndim in (1, 2):
-        points = list(points)       # a 2-D array is a list of vector points, one per row
+        points = list(points)  # a 2-D array is a list of vector points, one per row
     if isinstance(points, (str, bytes)) or not isinstance(points, Sequence) or len(points) == 0:
-        raise ValueError(f"{func}: argument 'points' must be a non-empty list of points "
-                         f"(numbers or vectors), got {points!r}")
+        raise ValueError(
+            f"{func}: argument 'points' must be a non-empty list of points "
+            f"(numbers or vectors), got {points!r}"
+        )
     out = [_point(func, point) for point in points]
     shapes = [onp.shape(p) for p in out]
     if any(s == () for s in shapes) and any(s != () for s in shapes):
-        raise ValueError(f"{func}: argument 'points' must hold numbers only or vectors only, "
-                         f"got both: {points!r}")
+        raise ValueError(
+            f"{func}: argument 'points' must hold numbers only or vectors only, "
+            f"got both: {points!r}"
+        )
     if len(set(shapes)) > 1 and not mixed_sizes:
         sizes = ", ".join(str(s[0]) for s in shapes)
-        raise ValueError(f"{func}: argument 'points' must hold vectors of one length, got "
-                         f"lengths {sizes} (a ragged list); pass mixed_sizes=True if the "
-                         f"exercise's map takes vectors of any length")
+        raise ValueError(
+            f"{func}: argument 'points' must hold vectors of one length, got "
+            f"lengths {sizes} (a ragged list); pass mixed_sizes=True if the "
+            f"exercise's map takes vectors of any length"
+        )
     return out
 
 
 def _close_hint(func: str, hint: Any) -> str | None:
     if hint is not None and (not isinstance(hint, str) or not hint.strip()):
-        raise TypeError(f"{func}: argument 'close_hint' must be None or a non-empty string, "
-                        f"got {hint!r}")
+        raise TypeError(
+            f"{func}: argument 'close_hint' must be None or a non-empty string, got {hint!r}"
+        )
     return hint
 
 
 def _tolerances(func: str, rtol: Any, atol: Any) -> tuple[float, float]:
     for name, value in (("rtol", rtol), ("atol", atol)):
-        if (isinstance(value, bool) or not isinstance(value, (int, float))
-                or not math.isfinite(value) or value < 0):
-            raise ValueError(f"{func}: argument '{name}' must be a finite number >= 0, "
-                             f"got {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise ValueError(
+                f"{func}: argument '{name}' must be a finite number >= 0, got {value!r}"
+            )
     return float(rtol), float(atol)
 
 
@@ -188,21 +224,30 @@ def _factors(func: str, factors: Any, *, of_point: bool) -> dict[str, Any]:
     if factors is None:
         return {}
     what = "functions of the point" if of_point else "finite numbers"
-    if not isinstance(factors, Mapping) or not all(isinstance(k, str) and k.strip()
-                                                   for k in factors):
-        raise TypeError(f"{func}: argument 'factors' must be a dict of names (non-empty "
-                        f"strings) to {what}, got {factors!r}")
+    if not isinstance(factors, Mapping) or not all(
+        isinstance(k, str) and k.strip() for k in factors
+    ):
+        raise TypeError(
+            f"{func}: argument 'factors' must be a dict of names (non-empty "
+            f"strings) to {what}, got {factors!r}"
+        )
     for name, value in factors.items():
         if of_point and not callable(value):
-            raise TypeError(f"{func}: argument 'factors' must map names to functions of the "
-                            f"point, got {value!r} for {name!r}")
-        if not of_point and (isinstance(value, bool)
-                             or not isinstance(value, (int, float, Fraction))):
-            raise TypeError(f"{func}: argument 'factors' must map names to numbers, got "
-                            f"{value!r} for {name!r}")
+            raise TypeError(
+                f"{func}: argument 'factors' must map names to functions of the "
+                f"point, got {value!r} for {name!r}"
+            )
+        if not of_point and (
+            isinstance(value, bool) or not isinstance(value, (int, float, Fraction))
+        ):
+            raise TypeError(
+                f"{func}: argument 'factors' must map names to numbers, got {value!r} for {name!r}"
+            )
         if not of_point and not math.isfinite(value):
-            raise ValueError(f"{func}: argument 'factors' must map names to finite numbers, "
-                             f"got {value!r} for {name!r}")
+            raise ValueError(
+                f"{func}: argument 'factors' must map names to finite numbers, "
+                f"got {value!r} for {name!r}"
+            )
     return dict(factors)
 
 
@@ -212,8 +257,16 @@ class _PointReference:
     kind = ""
     check_name = ""
 
-    def __init__(self, func: str, points: Any, factors: Any, rtol: Any, atol: Any,
-                 close_hint: Any = None, mixed_sizes: Any = False) -> None:
+    def __init__(
+        self,
+        func: str,
+        points: Any,
+        factors: Any,
+        rtol: Any,
+        atol: Any,
+        close_hint: Any = None,
+        mixed_sizes: Any = False,
+    ) -> None:
         self.points = _points(func, points, mixed_sizes)
         self.factors = _factors(func, factors, of_point=True)
         self.rtol, self.atol = _tolerances(func, rtol, atol)
@@ -271,14 +324,24 @@ class JacobianReference(_PointReference):
     kind = "jacobian"
     check_name = "check_jacobian"
 
-    def __init__(self, f: Callable | None = None, points: Any = None, *,
-                 jacobian: Callable | None = None, factors: Any = None, rtol: float = 1e-8,
-                 atol: float = 1e-10, close_hint: str | None = None,
-                 mixed_sizes: bool = False) -> None:
+    def __init__(
+        self,
+        f: Callable | None = None,
+        points: Any = None,
+        *,
+        jacobian: Callable | None = None,
+        factors: Any = None,
+        rtol: float = 1e-8,
+        atol: float = 1e-10,
+        close_hint: str | None = None,
+        mixed_sizes: bool = False,
+    ) -> None:
         func = "JacobianReference"
         if (f is None) == (jacobian is None):
-            raise ValueError(f"{func}: give exactly one of 'f' (the map) and 'jacobian' (the "
-                             f"reference Jacobian as a function of the point)")
+            raise ValueError(
+                f"{func}: give exactly one of 'f' (the map) and 'jacobian' (the "
+                f"reference Jacobian as a function of the point)"
+            )
         for name, value in (("f", f), ("jacobian", jacobian)):
             if value is not None and not callable(value):
                 raise TypeError(f"{func}: argument '{name}' must be a callable, got {value!r}")
@@ -316,9 +379,17 @@ class GradientReference(_PointReference):
     kind = "gradient"
     check_name = "check_gradient"
 
-    def __init__(self, f: Callable, points: Any, *, factors: Any = None, rtol: float = 1e-8,
-                 atol: float = 1e-10, close_hint: str | None = None,
-                 mixed_sizes: bool = False) -> None:
+    def __init__(
+        self,
+        f: Callable,
+        points: Any,
+        *,
+        factors: Any = None,
+        rtol: float = 1e-8,
+        atol: float = 1e-10,
+        close_hint: str | None = None,
+        mixed_sizes: bool = False,
+    ) -> None:
         func = "GradientReference"
         if not callable(f):
             raise TypeError(f"{func}: argument 'f' must be a callable, got {f!r}")
@@ -355,9 +426,17 @@ class FunctionReference(_PointReference):
     kind = "function"
     check_name = "check_function"
 
-    def __init__(self, function: Callable, points: Any, *, factors: Any = None,
-                 rtol: float = 1e-8, atol: float = 1e-10, close_hint: str | None = None,
-                 mixed_sizes: bool = False) -> None:
+    def __init__(
+        self,
+        function: Callable,
+        points: Any,
+        *,
+        factors: Any = None,
+        rtol: float = 1e-8,
+        atol: float = 1e-10,
+        close_hint: str | None = None,
+        mixed_sizes: bool = False,
+    ) -> None:
         func = "FunctionReference"
         if not callable(function):
             raise TypeError(f"{func}: argument 'function' must be a callable, got {function!r}")
@@ -401,12 +480,21 @@ class ValueReference:
     kind = "value"
     check_name = "check_value"
 
-    def __init__(self, value: Any, *, factors: Any = None, rtol: float = 1e-8,
-                 atol: float = 1e-10, close_hint: str | None = None) -> None:
+    def __init__(
+        self,
+        value: Any,
+        *,
+        factors: Any = None,
+        rtol: float = 1e-8,
+        atol: float = 1e-10,
+        close_hint: str | None = None,
+    ) -> None:
         func = "ValueReference"
         self.value = _value(func, value)
-        self.factors = {name: (lambda _p, c=float(c): c)
-                        for name, c in _factors(func, factors, of_point=False).items()}
+        self.factors = {
+            name: (lambda _p, c=float(c): c)
+            for name, c in _factors(func, factors, of_point=False).items()
+        }
         self.rtol, self.atol = _tolerances(func, rtol, atol)
         self.close_hint = _close_hint(func, close_hint)
         self.points = [None]
@@ -421,13 +509,16 @@ def _value(func: str, value: Any) -> onp.ndarray:
     if isinstance(value, Fraction):
         value = float(value)
     if isinstance(value, (str, bytes, bool, onp.bool_)) or value is None:
-        raise TypeError(f"{func}: argument 'value' must be a number or an array of numbers, "
-                        f"got {value!r}")
-    array = _real_array(func, value,
-                        ragged=f"argument 'value' must be a number or an array of numbers, "
-                               f"got the ragged {value!r} (rows of different lengths)",
-                        not_real=f"argument 'value' must be a number or an array of real "
-                                 f"numbers, got {value!r}")
+        raise TypeError(
+            f"{func}: argument 'value' must be a number or an array of numbers, got {value!r}"
+        )
+    array = _real_array(
+        func,
+        value,
+        ragged=f"argument 'value' must be a number or an array of numbers, "
+        f"got the ragged {value!r} (rows of different lengths)",
+        not_real=f"argument 'value' must be a number or an array of real numbers, got {value!r}",
+    )
     if array.size == 0:
         raise ValueError(f"{func}: argument 'value' must not be empty, got {value!r}")
     if not onp.all(onp.isfinite(array)):
@@ -450,11 +541,15 @@ def _registry() -> dict[str, Any]:
             module = importlib.import_module(f"{_exercise_refs.__name__}.{info.name}")
             for label, ref in getattr(module, "REFERENCES", {}).items():
                 if label in registry:
-                    raise RuntimeError(f"exercises: label {label!r} has two references "
-                                       f"(the second in {module.__name__})")
+                    raise RuntimeError(
+                        f"exercises: label {label!r} has two references "
+                        f"(the second in {module.__name__})"
+                    )
                 if not isinstance(ref, _REFERENCE_TYPES):
-                    raise RuntimeError(f"exercises: the reference of {label!r} in "
-                                       f"{module.__name__} is not a reference object")
+                    raise RuntimeError(
+                        f"exercises: the reference of {label!r} in "
+                        f"{module.__name__} is not a reference object"
+                    )
                 registry[label] = ref
         _REGISTRY = registry
     return _REGISTRY
@@ -493,8 +588,10 @@ def reference(label: str) -> Any:
 
 def _lookup(func: str, label: Any, kind: type | None) -> Any:
     if not isinstance(label, str):
-        raise TypeError(f"{func}: argument 'label' must be an exercise label (a string such "
-                        f"as 'jd-ex-polar-code'), got {label!r}")
+        raise TypeError(
+            f"{func}: argument 'label' must be an exercise label (a string such "
+            f"as 'jd-ex-polar-code'), got {label!r}"
+        )
     registry = _registry()
     if label not in registry:
         close = difflib.get_close_matches(label, list(registry), n=3)
@@ -502,12 +599,12 @@ def _lookup(func: str, label: Any, kind: type | None) -> Any:
         raise ValueError(f"{func}: argument 'label': no exercise is labelled {label!r}{hint}")
     ref = registry[label]
     if kind is not None and not isinstance(ref, kind):
-        raise TypeError(f"{func}: exercise {label!r} is checked with {ref.check_name}, "
-                        f"not {func}")
+        raise TypeError(f"{func}: exercise {label!r} is checked with {ref.check_name}, not {func}")
     return ref
 
 
 # --------------------------------------------------------------------------- diagnosis
+
 
 class _NotAnswered(Exception):
     pass
@@ -523,7 +620,7 @@ def _show(point: Any) -> str:
     """A point as a reader writes it, ``0.5`` or ``(2, 0.5)``; a long vector shortened."""
     if isinstance(point, onp.ndarray):
         values = [f"{v:g}" for v in point]
-        if len(values) > 6:           # seventeen coordinates help nobody read the hint
+        if len(values) > 6:  # seventeen coordinates help nobody read the hint
             return f"({', '.join(values[:3])}, ..., {values[-1]}) with {len(values)} coordinates"
         return "(" + ", ".join(values) + ")"
     return f"{point:g}"
@@ -555,8 +652,11 @@ def _indices(mask: onp.ndarray) -> list[tuple[int, ...]]:
     return [tuple(int(i) for i in index) for index in onp.argwhere(mask)]
 
 
-_FLOAT_TROUBLES = (("overflow", "overflow encountered"), ("divide", "divide by zero encountered"),
-                   ("invalid", "invalid value encountered"))
+_FLOAT_TROUBLES = (
+    ("overflow", "overflow encountered"),
+    ("divide", "divide by zero encountered"),
+    ("invalid", "invalid value encountered"),
+)
 
 
 def _float_troubles(caught: Sequence[Any]) -> dict[str, str]:
@@ -575,18 +675,25 @@ def _overflow_hint(point: Any, operation: str | None, raised: str = "") -> str:
     """Says that the student's function overflows, and the usual remedy in words (never the
     answer). ``operation`` is numpy's name for it ("exp"); ``raised`` what Python raised."""
     if operation is not None and operation.startswith("exp"):
-        return (f"your function overflows{_at(point)}: exp of a number above about 709 is too "
-                f"large for a float, so an intermediate becomes infinity and your answer holds "
-                f"infinity or NaN. Never exponentiate a large number: subtract the maximum "
-                f"before exponentiating (it cancels in a ratio, and comes back as a plain added "
-                f"term outside a log)")
+        return (
+            f"your function overflows{_at(point)}: exp of a number above about 709 is too "
+            f"large for a float, so an intermediate becomes infinity and your answer holds "
+            f"infinity or NaN. Never exponentiate a large number: subtract the maximum "
+            f"before exponentiating (it cancels in a ratio, and comes back as a plain added "
+            f"term outside a log)"
+        )
     within = f" (in {operation})" if operation else ""
-    outcome = (f" ({raised})" if raised else
-               ", so it becomes infinity and your answer holds infinity or NaN")
-    return (f"your function overflows{_at(point)}: an intermediate result{within} is too large "
-            f"for a float{outcome}. Rearrange the computation so that nothing grows that "
-            f"large: subtract the maximum before exponentiating, or divide out the largest "
-            f"value before multiplying or squaring")
+    outcome = (
+        f" ({raised})"
+        if raised
+        else ", so it becomes infinity and your answer holds infinity or NaN"
+    )
+    return (
+        f"your function overflows{_at(point)}: an intermediate result{within} is too large "
+        f"for a float{outcome}. Rearrange the computation so that nothing grows that "
+        f"large: subtract the maximum before exponentiating, or divide out the largest "
+        f"value before multiplying or squaring"
+    )
 
 
 def _nonfinite_hint(array: onp.ndarray, point: Any, caught: Sequence[Any]) -> str:
@@ -595,8 +702,13 @@ def _nonfinite_hint(array: onp.ndarray, point: Any, caught: Sequence[Any]) -> st
     if "overflow" in troubles:
         return _overflow_hint(point, troubles["overflow"] or None)
     nan, inf = bool(onp.isnan(array).any()), bool(onp.isinf(array).any())
-    what = ("NaN (not a number) and infinity" if nan and inf else
-            "NaN (not a number)" if nan else "infinity")
+    what = (
+        "NaN (not a number) and infinity"
+        if nan and inf
+        else "NaN (not a number)"
+        if nan
+        else "infinity"
+    )
     where = ""
     if array.size > 1:
         bad = _indices(~onp.isfinite(array))
@@ -608,13 +720,17 @@ def _nonfinite_hint(array: onp.ndarray, point: Any, caught: Sequence[Any]) -> st
             where = f" in {len(bad)} of {array.size} entries, the first at {_positions(bad[:1])}"
     cause = ""
     if "divide" in troubles:
-        cause = (f": a division by zero there (numpy: divide by zero encountered in "
-                 f"{troubles['divide']}); a denominator, or the argument of a log, is zero at "
-                 f"this point")
+        cause = (
+            f": a division by zero there (numpy: divide by zero encountered in "
+            f"{troubles['divide']}); a denominator, or the argument of a log, is zero at "
+            f"this point"
+        )
     elif "invalid" in troubles:
-        cause = (f": an undefined operation there (numpy: invalid value encountered in "
-                 f"{troubles['invalid']}), such as 0/0, infinity minus infinity, or the square "
-                 f"root or log of a negative number")
+        cause = (
+            f": an undefined operation there (numpy: invalid value encountered in "
+            f"{troubles['invalid']}), such as 0/0, infinity minus infinity, or the square "
+            f"root or log of a negative number"
+        )
     return f"your answer{_at(point)} contains {what}{where}{cause}"
 
 
@@ -626,24 +742,27 @@ def _as_array(answer: Any, point: Any = None, caught: Sequence[Any] = ()) -> onp
     if isinstance(answer, Fraction):
         answer = float(answer)
     if isinstance(answer, (str, bytes)):
-        raise _Wrong(f"your answer{at} must be a number or an array of numbers, not a string "
-                     f"({answer!r})")
+        raise _Wrong(
+            f"your answer{at} must be a number or an array of numbers, not a string ({answer!r})"
+        )
     try:
         raw = onp.asarray(answer)
-    except ValueError:              # numpy refuses ragged nesting
-        raise _Wrong(f"your answer{at} must be a number or an array of numbers; yours is a "
-                     f"ragged list (rows of different lengths)") from None
+    except ValueError:  # numpy refuses ragged nesting
+        raise _Wrong(
+            f"your answer{at} must be a number or an array of numbers; yours is a "
+            f"ragged list (rows of different lengths)"
+        ) from None
     if raw.dtype.kind in "USO" and any(isinstance(v, (str, bytes)) for v in raw.flat):
         raise _Wrong(f"your answer{at} must be a number or an array of numbers, not strings")
     if raw.dtype.kind in "bc":
         got = "True or False" if raw.dtype.kind == "b" else "complex numbers"
-        raise _Wrong(f"your answer{at} must be a number or an array of real numbers, not "
-                     f"{got}")
+        raise _Wrong(f"your answer{at} must be a number or an array of real numbers, not {got}")
     try:
         array = raw.astype(float)
     except (TypeError, ValueError):
-        raise _Wrong(f"your answer{at} must be a number or an array of numbers, got "
-                     f"{type(answer).__name__}") from None
+        raise _Wrong(
+            f"your answer{at} must be a number or an array of numbers, got {type(answer).__name__}"
+        ) from None
     if not onp.all(onp.isfinite(array)):
         raise _Wrong(_nonfinite_hint(array, point, caught))
     return array
@@ -656,9 +775,14 @@ def _warn_again(caught: Sequence[Any]) -> None:
     """Issue again the warnings the student's function raised, when no hint explains them
     (a correct answer may well overflow on the way, e.g. ``1 / (1 + exp(-z))``)."""
     for record in caught:
-        warnings.warn_explicit(record.message, record.category, record.filename,
-                               record.lineno, source=record.source,
-                               registry=_WARNING_REGISTRIES.setdefault(record.filename, {}))
+        warnings.warn_explicit(
+            record.message,
+            record.category,
+            record.filename,
+            record.lineno,
+            source=record.source,
+            registry=_WARNING_REGISTRIES.setdefault(record.filename, {}),
+        )
 
 
 def _call(fn: Callable, point: Any) -> onp.ndarray:
@@ -672,14 +796,16 @@ def _call(fn: Callable, point: Any) -> onp.ndarray:
             raise _NotAnswered from None
         except Exception as error:  # noqa: BLE001 - any mistake in the student's code
             text = str(error)
-            if isinstance(error, OverflowError):          # Python's math.exp(1000), 10.0 ** 400
-                raise _Wrong(_overflow_hint(point, None, f"Python raised OverflowError: "
-                                                         f"{text}")) from None
+            if isinstance(error, OverflowError):  # Python's math.exp(1000), 10.0 ** 400
+                raise _Wrong(
+                    _overflow_hint(point, None, f"Python raised OverflowError: {text}")
+                ) from None
             if isinstance(error, FloatingPointError) and text.startswith("overflow"):
-                operation = text.split(" in ", 1)[1] if " in " in text else None   # errstate
+                operation = text.split(" in ", 1)[1] if " in " in text else None  # errstate
                 raise _Wrong(_overflow_hint(point, operation)) from None
-            raise _Wrong(f"your function raised {type(error).__name__}{_at(point)}: "
-                         f"{text}") from None
+            raise _Wrong(
+                f"your function raised {type(error).__name__}{_at(point)}: {text}"
+            ) from None
     array = _as_array(answer, point, caught)
     _warn_again(caught)
     return array
@@ -688,20 +814,28 @@ def _call(fn: Callable, point: Any) -> onp.ndarray:
 def _expected(ref: Any, point: Any) -> onp.ndarray:
     expected = onp.asarray(ref.expected(point), dtype=float)
     if not onp.all(onp.isfinite(expected)):
-        raise RuntimeError(f"{ref.check_name}: the reference answer of this exercise is not "
-                           f"finite{_at(point)}: a bug in the course, not in your answer; "
-                           f"please report it")
+        raise RuntimeError(
+            f"{ref.check_name}: the reference answer of this exercise is not "
+            f"finite{_at(point)}: a bug in the course, not in your answer; "
+            f"please report it"
+        )
     return expected
 
 
 def _close(a: onp.ndarray, b: onp.ndarray, ref: Any, loosen: float = 1.0) -> bool:
-    return a.shape == b.shape and bool(onp.allclose(a, b, rtol=ref.rtol * loosen,
-                                                    atol=ref.atol * loosen))
+    return a.shape == b.shape and bool(
+        onp.allclose(a, b, rtol=ref.rtol * loosen, atol=ref.atol * loosen)
+    )
 
 
-def _all_close(pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any,
-               transform: Callable[[onp.ndarray, onp.ndarray], tuple[onp.ndarray, onp.ndarray]]
-               = lambda a, e: (a, e), loosen: float = 1.0) -> bool:
+def _all_close(
+    pairs: list[tuple[onp.ndarray, onp.ndarray]],
+    ref: Any,
+    transform: Callable[
+        [onp.ndarray, onp.ndarray], tuple[onp.ndarray, onp.ndarray]
+    ] = lambda a, e: (a, e),
+    loosen: float = 1.0,
+) -> bool:
     for answer, expected in pairs:
         a, e = transform(answer, expected)
         if not _close(a, e, ref, loosen):
@@ -713,15 +847,23 @@ def _shape_hint(kind: str, answer: onp.ndarray, expected: onp.ndarray, ref: Any)
     got, want = answer.shape, expected.shape
     if kind == "jacobian":
         if answer.ndim == 2 and got == want[::-1] and _close(answer.T, expected, ref):
-            return (f"transposed: a Jacobian has one row per output and one column per input, "
-                    f"shape {want} here; yours has shape {got}")
-        return (f"wrong shape: this Jacobian has shape {want} (one row per output, one column "
-                f"per input); yours has shape {got}")
+            return (
+                f"transposed: a Jacobian has one row per output and one column per input, "
+                f"shape {want} here; yours has shape {got}"
+            )
+        return (
+            f"wrong shape: this Jacobian has shape {want} (one row per output, one column "
+            f"per input); yours has shape {got}"
+        )
     if kind == "gradient":
         if answer.size == expected.size and answer.ndim == 2:
-            return (f"wrong shape: return a flat vector of shape {want}, not a matrix of shape "
-                    f"{got} (the gradient is the transposed 1 x n Jacobian, flattened)")
-        return f"wrong shape: the gradient has one entry per variable, shape {want}; yours has {got}"
+            return (
+                f"wrong shape: return a flat vector of shape {want}, not a matrix of shape "
+                f"{got} (the gradient is the transposed 1 x n Jacobian, flattened)"
+            )
+        return (
+            f"wrong shape: the gradient has one entry per variable, shape {want}; yours has {got}"
+        )
     if expected.ndim == 0:
         return f"wrong shape: the answer is a single number; yours has shape {got}"
     return f"wrong shape: the answer has shape {want}; yours has shape {got}"
@@ -736,42 +878,56 @@ def _diagnose(kind: str, pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any)
         return None
     square = kind == "jacobian" and all(e.ndim == 2 and e.shape[0] == e.shape[1] for _, e in pairs)
     if square and _all_close(pairs, ref, lambda a, e: (a.T, e)):
-        return ("transposed: row i of a Jacobian holds the derivatives of output i, column j "
-                "the derivatives with respect to input j")
+        return (
+            "transposed: row i of a Jacobian holds the derivatives of output i, column j "
+            "the derivatives with respect to input j"
+        )
     if _all_close(pairs, ref, lambda a, e: (-a, e)):
         if kind == "gradient":
-            return ("sign error: this is minus the gradient (the direction of steepest descent); "
-                    "the gradient points uphill")
+            return (
+                "sign error: this is minus the gradient (the direction of steepest descent); "
+                "the gradient points uphill"
+            )
         return "sign error: every entry has the wrong sign"
     if _all_close(pairs, ref, lambda a, e: (onp.abs(a), onp.abs(e))):
         return _sign_hint(kind, pairs, ref)
     for name, factor in ref.factors.items():
         values = [float(factor(point)) for point in ref.points]
-        scaled = list(zip(pairs, values))
+        scaled = list(zip(pairs, values, strict=False))
         if all(_close(a, c * e, ref) for (a, e), c in scaled):
             return f"off by the factor {name}: your answer has an extra factor {name}"
         if all(_close(c * a, e, ref) for (a, e), c in scaled):
             return f"off by the factor {name}: your answer is missing a factor {name}"
     answer0, expected0 = pairs[0]
-    if kind == "value" and answer0.ndim == 0 and float(answer0) != 0 and _close(
-            1 / answer0, expected0, ref):
+    if (
+        kind == "value"
+        and answer0.ndim == 0
+        and float(answer0) != 0
+        and _close(1 / answer0, expected0, ref)
+    ):
         return "this is the reciprocal of the right answer"
     denominator = float(onp.sum(expected0 * expected0))
     if denominator > 0:
         c = float(onp.sum(answer0 * expected0)) / denominator
         simple = _simple_factor(c)
-        if c != 0 and all(_close(a, c * e, ref) for a, e in pairs) and (
-                simple is not None or answer0.size > 1):
-            if simple is None:          # saying c would give the answer away
-                return ("off by a constant factor: every entry is the right one times the same "
-                        "number")
+        if (
+            c != 0
+            and all(_close(a, c * e, ref) for a, e in pairs)
+            and (simple is not None or answer0.size > 1)
+        ):
+            if simple is None:  # saying c would give the answer away
+                return (
+                    "off by a constant factor: every entry is the right one times the same number"
+                )
             extra = " (a factor 2 from differentiating a square?)" if simple in ("2", "1/2") else ""
             return f"off by a constant factor: your answer is {simple} times the right one{extra}"
     if square:
         try:
             if _all_close(pairs, ref, lambda a, e: (onp.linalg.inv(a), e)):
-                return ("this is the inverse matrix: the Jacobian of the inverse map, not of "
-                        "the map itself")
+                return (
+                    "this is the inverse matrix: the Jacobian of the inverse map, not of "
+                    "the map itself"
+                )
         except onp.linalg.LinAlgError:
             pass
     if answer0.ndim >= 1 and answer0.shape[-1] > 1:
@@ -780,12 +936,19 @@ def _diagnose(kind: str, pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any)
             axes.append((0, "rows"))
         for axis, what in axes:
             if all(_is_permutation(a, e, axis, ref) for a, e in pairs):
-                meaning = {"columns": ("column j must hold the derivatives with respect to "
-                                       "input j" if kind == "jacobian" else
-                                       "check the order of the columns"),
-                           "rows": ("row i must hold the derivatives of output i"
-                                    if kind == "jacobian" else "check the order of the rows"),
-                           "components": "entry i belongs to variable i"}[what]
+                meaning = {
+                    "columns": (
+                        "column j must hold the derivatives with respect to input j"
+                        if kind == "jacobian"
+                        else "check the order of the columns"
+                    ),
+                    "rows": (
+                        "row i must hold the derivatives of output i"
+                        if kind == "jacobian"
+                        else "check the order of the rows"
+                    ),
+                    "components": "entry i belongs to variable i",
+                }[what]
                 return f"{what} in the wrong order: {meaning}"
     if all(a.ndim == 2 for a, _ in pairs) and answer0.size > 1:
         hint = _slices_hint(kind, pairs, ref)
@@ -793,27 +956,31 @@ def _diagnose(kind: str, pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any)
             return hint
     right = [_close(a, e, ref) for a, e in pairs]
     if any(right):
-        wrong_at = [point for point, ok in zip(ref.points, right) if not ok]
-        return (f"right at some points but not at others, e.g. wrong{_at(wrong_at[0])}: "
-                f"a term that vanishes or cancels at some points, or a value computed at one "
-                f"point and reused?")
+        wrong_at = [point for point, ok in zip(ref.points, right, strict=False) if not ok]
+        return (
+            f"right at some points but not at others, e.g. wrong{_at(wrong_at[0])}: "
+            f"a term that vanishes or cancels at some points, or a value computed at one "
+            f"point and reused?"
+        )
     if _all_close(pairs, ref, loosen=1e5):
         return "close, but not to the tolerance: " + (
-            ref.close_hint or "rounded numbers or a finite-difference approximation? Use exact "
-                              "formulas")
+            ref.close_hint
+            or "rounded numbers or a finite-difference approximation? Use exact formulas"
+        )
     if answer0.size > 1:
         shifts = [a - e for a, e in pairs]
-        if all(_close(d, onp.full_like(d, d.flat[0]), ref) for d in shifts) and \
-                all(abs(d.flat[0]) > ref.atol for d in shifts):
-            return ("every entry is off by the same added amount: a missing or extra constant "
-                    "term?")
+        if all(_close(d, onp.full_like(d, d.flat[0]), ref) for d in shifts) and all(
+            abs(d.flat[0]) > ref.atol for d in shifts
+        ):
+            return "every entry is off by the same added amount: a missing or extra constant term?"
     if answer0.ndim == 0 and len(pairs) == 1:
         return f"not the right value (yours is too {'large' if answer0 > expected0 else 'small'})"
     if answer0.ndim == 0:
-        wrong_at = next(point for point, (a, e) in zip(ref.points, pairs) if not _close(a, e, ref))
+        wrong_at = next(
+            point for point, (a, e) in zip(ref.points, pairs, strict=False) if not _close(a, e, ref)
+        )
         a, e = next((a, e) for a, e in pairs if not _close(a, e, ref))
-        return (f"not the right value{_at(wrong_at)} (yours is too "
-                f"{'large' if a > e else 'small'})")
+        return f"not the right value{_at(wrong_at)} (yours is too {'large' if a > e else 'small'})"
     return _entries_hint(pairs, ref)
 
 
@@ -821,8 +988,9 @@ def _wrong_masks(pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any) -> list
     return [~onp.isclose(a, e, rtol=ref.rtol, atol=ref.atol) for a, e in pairs]
 
 
-def _union(pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any
-           ) -> tuple[list[tuple[int, ...]], str, list[onp.ndarray]]:
+def _union(
+    pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any
+) -> tuple[list[tuple[int, ...]], str, list[onp.ndarray]]:
     """The positions of the wrong entries and the scope of that statement: over every point
     when the answers share one shape, else at the first point that is wrong."""
     masks = _wrong_masks(pairs, ref)
@@ -836,8 +1004,11 @@ def _line(kind: str, what: str, i: int) -> str:
     """ "column 1 (the derivatives with respect to input 1, counting from 0)" """
     if kind != "jacobian":
         return f"{what} {i} (counting from 0)"
-    meaning = (f"the derivatives of output {i}" if what == "row" else
-               f"the derivatives with respect to input {i}")
+    meaning = (
+        f"the derivatives of output {i}"
+        if what == "row"
+        else f"the derivatives with respect to input {i}"
+    )
     return f"{what} {i} ({meaning}, counting from 0)"
 
 
@@ -845,9 +1016,11 @@ def _sign_hint(kind: str, pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any
     """Every entry has the right size, some the wrong sign: say which, never their values."""
     answer0 = pairs[0][0]
     if answer0.ndim == 0:
-        wrong = [p for p, (a, e) in zip(ref.points, pairs) if not _close(a, e, ref)]
-        return (f"sign error at some points: your answer has the right size but the wrong sign "
-                f"at {len(wrong)} of the {len(pairs)} points checked, e.g.{_at(wrong[0])}")
+        wrong = [p for p, (a, e) in zip(ref.points, pairs, strict=False) if not _close(a, e, ref)]
+        return (
+            f"sign error at some points: your answer has the right size but the wrong sign "
+            f"at {len(wrong)} of the {len(pairs)} points checked, e.g.{_at(wrong[0])}"
+        )
     positions, scope, masks = _union(pairs, ref)
     if answer0.ndim == 2 and len(positions) > 1:
         rows, cols = {i for i, _ in positions}, {j for _, j in positions}
@@ -856,18 +1029,24 @@ def _sign_hint(kind: str, pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any
             other = rows if what == "column" else cols
             if len(lines) == 1 and len(other) == count:
                 i = next(iter(lines))
-                return (f"sign error in {_line(kind, what, i)}: every entry of it has the "
-                        f"wrong sign{scope}; the other {what}s are right")
+                return (
+                    f"sign error in {_line(kind, what, i)}: every entry of it has the "
+                    f"wrong sign{scope}; the other {what}s are right"
+                )
     if len(positions) <= 3:
         some = ""
         if len(masks) > 1 and not all(m[index] for m in masks for index in positions):
             some = f" at some of the {len(masks)} points checked"
         these = "that entry has" if len(positions) == 1 else "these entries have"
-        return (f"sign error in {_positions(positions)}{scope}{some}: {these} the right size "
-                f"but the wrong sign; the other entries are right")
-    return (f"sign error in some entries: {len(positions)} of {masks[0].size} entries have the "
-            f"right size but the wrong sign{scope}, the first at {_positions(positions[:1])}; "
-            f"the others are right")
+        return (
+            f"sign error in {_positions(positions)}{scope}{some}: {these} the right size "
+            f"but the wrong sign; the other entries are right"
+        )
+    return (
+        f"sign error in some entries: {len(positions)} of {masks[0].size} entries have the "
+        f"right size but the wrong sign{scope}, the first at {_positions(positions[:1])}; "
+        f"the others are right"
+    )
 
 
 def _entries_hint(pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any) -> str:
@@ -881,16 +1060,21 @@ def _entries_hint(pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: Any) -> str
         verb = "is" if len(positions) == 1 else "are"
         how = "wrong"
         if len(positions) == 1 and not scope and not some:
-            ratios = [float(a[positions[0]]) / float(e[positions[0]]) if e[positions[0]] != 0
-                      else math.nan for a, e in pairs]
+            ratios = [
+                float(a[positions[0]]) / float(e[positions[0]])
+                if e[positions[0]] != 0
+                else math.nan
+                for a, e in pairs
+            ]
             phrase = _factor_phrase(ratios, ref) if all(map(math.isfinite, ratios)) else ""
             if phrase and not phrase.startswith("is off"):
                 how = f"wrong: it {phrase}"
-        return (f"{_positions(positions)} {verb} {how}{scope}{some}; the other entries are "
-                f"right")
+        return f"{_positions(positions)} {verb} {how}{scope}{some}; the other entries are right"
     bad = _indices(masks[0])
-    return (f"{len(bad)} of {size} entries are wrong{scope or _at(ref.points[0])}, the first "
-            f"at {_positions(bad[:1])}")
+    return (
+        f"{len(bad)} of {size} entries are wrong{scope or _at(ref.points[0])}, the first "
+        f"at {_positions(bad[:1])}"
+    )
 
 
 def _simple_factor(c: float) -> str | None:
@@ -898,8 +1082,11 @@ def _simple_factor(c: float) -> str | None:
     if not math.isfinite(c) or c == 0:
         return None
     fraction = Fraction(c).limit_denominator(4)
-    if (abs(fraction.numerator) <= 4 and math.isclose(float(fraction), c, rel_tol=1e-9)
-            and fraction not in (1, -1)):
+    if (
+        abs(fraction.numerator) <= 4
+        and math.isclose(float(fraction), c, rel_tol=1e-9)
+        and fraction not in (1, -1)
+    ):
         return str(fraction)
     return None
 
@@ -920,9 +1107,11 @@ def _factor_phrase(ratios: list[float], ref: Any) -> str:
     too close to giving the answer)."""
     for name, factor in ref.factors.items():
         values = [float(factor(point)) for point in ref.points]
-        if all(math.isclose(r, c, rel_tol=1e-6) for r, c in zip(ratios, values)):
+        if all(math.isclose(r, c, rel_tol=1e-6) for r, c in zip(ratios, values, strict=False)):
             return f"has an extra factor {name}"
-        if all(math.isclose(r * c, 1.0, rel_tol=1e-6) for r, c in zip(ratios, values)):
+        if all(
+            math.isclose(r * c, 1.0, rel_tol=1e-6) for r, c in zip(ratios, values, strict=False)
+        ):
             return f"is missing a factor {name}"
     simple = _simple_factor(ratios[0])
     if simple in ("2", "1/2") and all(math.isclose(r, ratios[0], rel_tol=1e-9) for r in ratios):
@@ -934,30 +1123,38 @@ def _slices_hint(kind: str, pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: A
     """Rows (or columns) each off by a factor of their own: name them if only some are."""
     found = []
     for axis, what in ((1, "row"), (0, "column")):
-        if any(a.shape[1 - axis] < 2 for a, _ in pairs):   # one entry per slice: says nothing
+        if any(a.shape[1 - axis] < 2 for a, _ in pairs):  # one entry per slice: says nothing
             continue
         factors = [_slice_factors(a, e, axis, ref) for a, e in pairs]
         if any(d is None for d in factors) or all(onp.allclose(d, d[0]) for d in factors):
             continue
-        off = sorted({i for (a, e) in pairs
-                      for i in range(a.shape[1 - axis])
-                      if not _close(onp.take(a, i, axis=1 - axis), onp.take(e, i, axis=1 - axis),
-                                    ref)})
+        off = sorted(
+            {
+                i
+                for (a, e) in pairs
+                for i in range(a.shape[1 - axis])
+                if not _close(onp.take(a, i, axis=1 - axis), onp.take(e, i, axis=1 - axis), ref)
+            }
+        )
         found.append((len(off), axis, what, off, factors))
     if not found:
         return None
-    _, axis, what, off, factors = min(found, key=lambda f: f[0])   # the fewer off, rows on ties
+    _, axis, what, off, factors = min(found, key=lambda f: f[0])  # the fewer off, rows on ties
     count = min(a.shape[1 - axis] for a, _ in pairs)
     if len(off) >= count:
         of = "outputs" if axis == 1 else "inputs"
-        return (f"each {what} is off by its own factor: a missing or extra scaling of the {of} "
-                f"(a diagonal matrix on the {'left' if axis == 1 else 'right'})?")
+        return (
+            f"each {what} is off by its own factor: a missing or extra scaling of the {of} "
+            f"(a diagonal matrix on the {'left' if axis == 1 else 'right'})?"
+        )
     if len(off) == 1:
         i = off[0]
         phrase = _factor_phrase([float(d[i]) for d in factors], ref)
         return f"{_line(kind, what, i)} {phrase}; the other {what}s are right"
-    return (f"{what}s {_join([str(i) for i in off])} (counting from 0) are each off by a "
-            f"factor; the other {what}s are right")
+    return (
+        f"{what}s {_join([str(i) for i in off])} (counting from 0) are each off by a "
+        f"factor; the other {what}s are right"
+    )
 
 
 def _is_permutation(a: onp.ndarray, e: onp.ndarray, axis: int, ref: Any) -> bool:
@@ -967,8 +1164,9 @@ def _is_permutation(a: onp.ndarray, e: onp.ndarray, axis: int, ref: Any) -> bool
     used: set[int] = set()
     order = []
     for target in a_slices:
-        match = next((j for j, s in enumerate(e_slices)
-                      if j not in used and _close(target, s, ref)), None)
+        match = next(
+            (j for j, s in enumerate(e_slices) if j not in used and _close(target, s, ref)), None
+        )
         if match is None:
             return False
         used.add(match)
@@ -995,8 +1193,9 @@ def _point_answers(func: str, student_fn: Any) -> Callable[[Any], list]:
     if student_fn is None or student_fn is Ellipsis:
         return lambda ref: (_ for _ in ()).throw(_NotAnswered())
     if not callable(student_fn):
-        raise TypeError(f"{func}: argument 'student_fn' must be your function of the point, "
-                        f"got {student_fn!r}")
+        raise TypeError(
+            f"{func}: argument 'student_fn' must be your function of the point, got {student_fn!r}"
+        )
     return lambda ref: [(_call(student_fn, p), _expected(ref, p)) for p in ref.points]
 
 
@@ -1086,5 +1285,6 @@ def check_value(label: str, answer: Any) -> Verdict:
     demo-ex-value: correct.
     """
     func = "check_value"
-    return _run(func, label, ValueReference,
-                lambda ref: [(_as_array(answer), _expected(ref, None))])
+    return _run(
+        func, label, ValueReference, lambda ref: [(_as_array(answer), _expected(ref, None))]
+    )

@@ -75,14 +75,21 @@ import ast
 import re
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from jaccourse._myst_blocks import OPTION, Block, read_blocks
 from jaccourse.toc import notebook_pages
 
-__all__ = ["student_text", "write_student_edition", "main", "starter_lines", "starter_cells",
-           "write_starters"]
+__all__ = [
+    "student_text",
+    "write_student_edition",
+    "main",
+    "starter_lines",
+    "starter_cells",
+    "write_starters",
+]
 
 BEGIN_MARKER = "# BEGIN SOLUTION"
 END_MARKER = "# END SOLUTION"
@@ -98,6 +105,7 @@ _ASSIGNED = re.compile(r"^(?P<targets>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*(?
 # --------------------------------------------------------------------------------------------
 # the transformation
 # --------------------------------------------------------------------------------------------
+
 
 def _error(func: str, arg: str, message: str) -> ValueError:
     return ValueError(f"{func}: {arg} {message}")
@@ -146,33 +154,49 @@ def _stub(cell: Block, func: str, arg: str) -> list[str]:
         stripped = line.strip()
         if stripped == BEGIN_MARKER:
             if begin is not None:
-                raise _error(func, arg, f"has a second `{BEGIN_MARKER}` (line {cell.start + k}) "
-                             f"before the `{END_MARKER}` of the one at line "
-                             f"{cell.start + begin}; expected each region to be closed first")
+                raise _error(
+                    func,
+                    arg,
+                    f"has a second `{BEGIN_MARKER}` (line {cell.start + k}) "
+                    f"before the `{END_MARKER}` of the one at line "
+                    f"{cell.start + begin}; expected each region to be closed first",
+                )
             begin = k
         elif stripped == END_MARKER:
             if begin is None:
-                raise _error(func, arg, f"has `{END_MARKER}` (line {cell.start + k}) with no "
-                             f"`{BEGIN_MARKER}` before it; expected the answer between a "
-                             f"`{BEGIN_MARKER}` line and an `{END_MARKER}` line")
-            indent = cell.lines[begin][:len(cell.lines[begin]) - len(cell.lines[begin].lstrip())]
-            region = cell.lines[begin + 1:k]
+                raise _error(
+                    func,
+                    arg,
+                    f"has `{END_MARKER}` (line {cell.start + k}) with no "
+                    f"`{BEGIN_MARKER}` before it; expected the answer between a "
+                    f"`{BEGIN_MARKER}` line and an `{END_MARKER}` line",
+                )
+            indent = cell.lines[begin][: len(cell.lines[begin]) - len(cell.lines[begin].lstrip())]
+            region = cell.lines[begin + 1 : k]
             if indent:
                 out.append(f"{indent}...  # your code here")
             else:
                 names = _assigned_names(region)
                 if not names:
-                    raise _error(func, arg, f"has an answer region at column 0 (lines "
-                                 f"{cell.start + begin}-{cell.start + k}) that assigns no name; "
-                                 "expected `name = ...` lines (or a def) for the stub to keep")
+                    raise _error(
+                        func,
+                        arg,
+                        f"has an answer region at column 0 (lines "
+                        f"{cell.start + begin}-{cell.start + k}) that assigns no name; "
+                        "expected `name = ...` lines (or a def) for the stub to keep",
+                    )
                 out.extend(f"{name} = ...  # your answer here" for name in names)
             begin = None
         elif begin is None:
             out.append(line)
     if begin is not None:
-        raise _error(func, arg, f"has `{BEGIN_MARKER}` (line {cell.start + begin}) with no "
-                     f"`{END_MARKER}` after it in the same cell; expected every "
-                     f"`{BEGIN_MARKER}` to be closed by `{END_MARKER}`")
+        raise _error(
+            func,
+            arg,
+            f"has `{BEGIN_MARKER}` (line {cell.start + begin}) with no "
+            f"`{END_MARKER}` after it in the same cell; expected every "
+            f"`{BEGIN_MARKER}` to be closed by `{END_MARKER}`",
+        )
     return out
 
 
@@ -181,14 +205,15 @@ def _cell_body(cell: Block) -> list[str]:
     inner = cell.lines[1:-1] if len(cell.lines) > 1 else []
     if inner and inner[0].strip() == "---":
         end = next((k for k in range(1, len(inner)) if inner[k].strip() == "---"), 0)
-        return inner[end + 1:]
+        return inner[end + 1 :]
     while inner and OPTION.match(inner[0].strip()):
         inner = inner[1:]
     return inner
 
 
-def starter_lines(answer_cell: Block, func: str = "starter_lines",
-                  arg: str = "answer_cell") -> list[str]:
+def starter_lines(
+    answer_cell: Block, func: str = "starter_lines", arg: str = "answer_cell"
+) -> list[str]:
     r"""The source of the *starter cell* of a code exercise: the stub of its answer cell.
 
     A code exercise shows, right after its box and before its solution, a visible code cell
@@ -226,14 +251,18 @@ def _preceding_code_cell(blocks: list[Block], i: int) -> int | None:
     """The index of the code cell just before block ``i``, across blank lines, ``+++``
     cell breaks and ``%`` comments only; None if something else comes first."""
     j = i - 1
-    while j >= 0 and not blocks[j].fenced and (
-            not blocks[j].lines[0].strip() or blocks[j].lines[0].startswith(("%", "+++"))):
+    while (
+        j >= 0
+        and not blocks[j].fenced
+        and (not blocks[j].lines[0].strip() or blocks[j].lines[0].startswith(("%", "+++")))
+    ):
         j -= 1
     return j if j >= 0 and blocks[j].name == "code-cell" else None
 
 
-def starter_cells(blocks: list[Block], func: str = "starter_cells",
-                  arg: str = "blocks") -> dict[int, int]:
+def starter_cells(
+    blocks: list[Block], func: str = "starter_cells", arg: str = "blocks"
+) -> dict[int, int]:
     r"""Where the starter cells are: for each solution block with an answer cell whose starter
     is in place (the code cell just before the ``solution-start``, across blank lines, ``+++``
     and ``%`` comments, equal to :func:`starter_lines` of the answer), the index of the
@@ -253,10 +282,14 @@ def starter_cells(blocks: list[Block], func: str = "starter_cells",
     for i, block in enumerate(blocks):
         if block.name != "solution-start":
             continue
-        j = next((k for k in range(i + 1, len(blocks)) if blocks[k].name == "solution-end"),
-                 len(blocks))
-        answers = [b for b in blocks[i + 1:j]
-                   if b.name == "code-cell" and any(_is_marker(x) for x in b.lines)]
+        j = next(
+            (k for k in range(i + 1, len(blocks)) if blocks[k].name == "solution-end"), len(blocks)
+        )
+        answers = [
+            b
+            for b in blocks[i + 1 : j]
+            if b.name == "code-cell" and any(_is_marker(x) for x in b.lines)
+        ]
         if len(answers) != 1:
             continue
         k = _preceding_code_cell(blocks, i)
@@ -278,41 +311,73 @@ _STUB_MARK = re.compile(r"\.\.\.  # your (code|answer) here$", re.M)
 _CHECK_CALL = re.compile(r"^verdict\s*=\s*exercises\.check_\w+\(")
 
 
-def _nbgrader_cells(cell: Block, label: str, points: float, number: str, func: str,
-                    arg: str) -> list[str]:
+def _nbgrader_cells(
+    cell: Block, label: str, points: float, number: str, func: str, arg: str
+) -> list[str]:
     """The answer cell as an nbgrader autograded answer (solution kept between the markers,
     which nbgrader clears), then a locked autograder test cell worth ``points``."""
     inner = _cell_body(cell)
     if not any(_CHECK_CALL.match(line) for line in inner):
-        raise _error(func, arg, f"has an answer cell (line {cell.start}) for {label} with no "
-                     "`verdict = exercises.check_...(...)` line at column 0; expected the "
-                     "check's call, which the nbgrader test cell reads")
-    fence = cell.lines[0][:len(cell.lines[0]) - len(cell.lines[0].lstrip("`~"))]
-    answer_meta = (f"nbgrader: {{grade: false, grade_id: answer-{label}, locked: false, "
-                   "schema_version: 3, solution: true, task: false}")
+        raise _error(
+            func,
+            arg,
+            f"has an answer cell (line {cell.start}) for {label} with no "
+            "`verdict = exercises.check_...(...)` line at column 0; expected the "
+            "check's call, which the nbgrader test cell reads",
+        )
+    fence = cell.lines[0][: len(cell.lines[0]) - len(cell.lines[0].lstrip("`~"))]
+    answer_meta = (
+        f"nbgrader: {{grade: false, grade_id: answer-{label}, locked: false, "
+        "schema_version: 3, solution: true, task: false}"
+    )
     shown = f"Exercise {number} ({label})" if number else f"Exercise {label}"
     pts = f"{points:g} point" + ("" if points == 1 else "s")
-    test_meta = (f"nbgrader: {{grade: true, grade_id: check-{label}, locked: true, "
-                 f"points: {points:g}, schema_version: 3, solution: false, task: false}}")
-    test = [f"# {shown}, {pts}: passes when the check above says correct.",
-            f'assert verdict.label == "{label}", ("{label}: the answer cell above stopped '
-            'before its check; run it to the end")',
-            "assert verdict.correct, verdict.message"]
-    return [f"{fence}{{code-cell}} ipython3", "---", answer_meta, "---", *inner, fence, "",
-            f"{fence}{{code-cell}} ipython3", "---", test_meta, "---", *test, fence]
+    test_meta = (
+        f"nbgrader: {{grade: true, grade_id: check-{label}, locked: true, "
+        f"points: {points:g}, schema_version: 3, solution: false, task: false}}"
+    )
+    test = [
+        f"# {shown}, {pts}: passes when the check above says correct.",
+        f'assert verdict.label == "{label}", ("{label}: the answer cell above stopped '
+        'before its check; run it to the end")',
+        "assert verdict.correct, verdict.message",
+    ]
+    return [
+        f"{fence}{{code-cell}} ipython3",
+        "---",
+        answer_meta,
+        "---",
+        *inner,
+        fence,
+        "",
+        f"{fence}{{code-cell}} ipython3",
+        "---",
+        test_meta,
+        "---",
+        *test,
+        fence,
+    ]
 
 
 def _solution_end(blocks: list[Block], i: int, func: str, arg: str) -> int:
     """The index of the ``solution-end`` that closes the ``solution-start`` at ``i``."""
     for j in range(i + 1, len(blocks)):
         if blocks[j].name == "solution-start":
-            raise _error(func, arg, f"has a solution-start (line {blocks[j].start}) inside the "
-                         f"solution block opened at line {blocks[i].start}; expected a "
-                         "solution-end before the next solution-start")
+            raise _error(
+                func,
+                arg,
+                f"has a solution-start (line {blocks[j].start}) inside the "
+                f"solution block opened at line {blocks[i].start}; expected a "
+                "solution-end before the next solution-start",
+            )
         if blocks[j].name == "solution-end":
             return j
-    raise _error(func, arg, f"has a solution-start (line {blocks[i].start}) with no "
-                 "solution-end; expected every solution-start to be closed by a solution-end")
+    raise _error(
+        func,
+        arg,
+        f"has a solution-start (line {blocks[i].start}) with no "
+        "solution-end; expected every solution-start to be closed by a solution-end",
+    )
 
 
 def _hidden_cell(cell: Block, yaml: Any) -> list[str]:
@@ -326,14 +391,18 @@ def _hidden_cell(cell: Block, yaml: Any) -> list[str]:
         end = next((k for k in range(1, len(inner)) if inner[k].strip() == "---"), None)
         if end is not None:
             options = yaml.safe_load("\n".join(inner[1:end])) or {}
-            inner = inner[end + 1:]
+            inner = inner[end + 1 :]
     else:
         k = 0
         while k < len(inner) and OPTION.match(inner[k].strip()):
             k += 1
         if k:
-            options = yaml.safe_load("\n".join(line.strip()[1:].replace(":", ": ", 1)
-                                               for line in inner[:k])) or {}
+            options = (
+                yaml.safe_load(
+                    "\n".join(line.strip()[1:].replace(":", ": ", 1) for line in inner[:k])
+                )
+                or {}
+            )
             inner = inner[k:]
     tags = list(options.get("tags") or [])
     if "remove-cell" not in tags:
@@ -343,9 +412,16 @@ def _hidden_cell(cell: Block, yaml: Any) -> list[str]:
     return [head, "---", *header, "---", *inner, *closing]
 
 
-def _transform(text: str, func: str, arg: str, *, stubs: bool, yaml: Any = None,
-               numbers: dict[str, str] | None = None,
-               nbgrader_points: dict[str, float] | None = None) -> str:
+def _transform(
+    text: str,
+    func: str,
+    arg: str,
+    *,
+    stubs: bool,
+    yaml: Any = None,
+    numbers: dict[str, str] | None = None,
+    nbgrader_points: dict[str, float] | None = None,
+) -> str:
     """Remove the solutions. With ``stubs`` (the student edition), put the answer stubs in
     their place and turn the exercise fences into bold lines; without (the Sphinx hook), keep
     each solution's code cells, tagged ``remove-cell``, and the exercise fences as they are.
@@ -366,40 +442,61 @@ def _transform(text: str, func: str, arg: str, *, stubs: bool, yaml: Any = None,
             continue
         if block.name == "solution-start":
             j = _solution_end(blocks, i, func, arg)
-            answers = [b for b in blocks[i + 1:j]
-                       if b.name == "code-cell" and any(_is_marker(x) for x in b.lines)]
+            answers = [
+                b
+                for b in blocks[i + 1 : j]
+                if b.name == "code-cell" and any(_is_marker(x) for x in b.lines)
+            ]
             if len(answers) > 1:
                 lines = ", ".join(str(b.start) for b in answers)
-                raise _error(func, arg, f"has {len(answers)} answer cells (code cells with "
-                             f"`{BEGIN_MARKER}`, at lines {lines}) in the solution block at line "
-                             f"{block.start}; expected at most one answer cell per solution")
+                raise _error(
+                    func,
+                    arg,
+                    f"has {len(answers)} answer cells (code cells with "
+                    f"`{BEGIN_MARKER}`, at lines {lines}) in the solution block at line "
+                    f"{block.start}; expected at most one answer cell per solution",
+                )
             if answers:
                 stub = _stub(answers[0], func, arg)  # checked in both uses, so they agree
                 if stubs and nbgrader_points is not None:
                     label = block.argument.strip()
-                    cells = _nbgrader_cells(answers[0], label, nbgrader_points.get(label, 1),
-                                            (numbers or {}).get(label, ""), func, arg)
+                    cells = _nbgrader_cells(
+                        answers[0],
+                        label,
+                        nbgrader_points.get(label, 1),
+                        (numbers or {}).get(label, ""),
+                        func,
+                        arg,
+                    )
                     out.extend((line, True) for line in cells)
                 elif stubs:
                     out.extend((line, True) for line in stub)
             if not stubs:
-                for inner in blocks[i + 1:j]:
+                for inner in blocks[i + 1 : j]:
                     if inner.name == "code-cell":
                         out.extend((line, True) for line in ["", *_hidden_cell(inner, yaml), ""])
             i = j + 1
             continue
         if block.name == "solution-end":
-            raise _error(func, arg, f"has a solution-end (line {block.start}) with no "
-                         "solution-start before it; expected solution-start ... solution-end "
-                         "pairs")
+            raise _error(
+                func,
+                arg,
+                f"has a solution-end (line {block.start}) with no "
+                "solution-start before it; expected solution-start ... solution-end "
+                "pairs",
+            )
         if block.name == "solution":  # the one-piece form: nothing of it stays
             i += 1
             continue
         if block.name == "exercise-start":
             if open_exercise is not None:
-                raise _error(func, arg, f"has an exercise-start (line {block.start}) inside "
-                             f"the exercise opened at line {open_exercise.start}; expected an "
-                             "exercise-end first")
+                raise _error(
+                    func,
+                    arg,
+                    f"has an exercise-start (line {block.start}) inside "
+                    f"the exercise opened at line {open_exercise.start}; expected an "
+                    "exercise-end first",
+                )
             open_exercise = block
             if stubs:
                 out.append((_exercise_heading(block, numbers), False))
@@ -407,9 +504,13 @@ def _transform(text: str, func: str, arg: str, *, stubs: bool, yaml: Any = None,
                 out.extend((line, True) for line in block.lines)
         elif block.name == "exercise-end":
             if open_exercise is None:
-                raise _error(func, arg, f"has an exercise-end (line {block.start}) with no "
-                             "exercise-start before it; expected exercise-start ... "
-                             "exercise-end pairs")
+                raise _error(
+                    func,
+                    arg,
+                    f"has an exercise-end (line {block.start}) with no "
+                    "exercise-start before it; expected exercise-start ... "
+                    "exercise-end pairs",
+                )
             open_exercise = None
             if not stubs:
                 out.extend((line, True) for line in block.lines)
@@ -423,9 +524,13 @@ def _transform(text: str, func: str, arg: str, *, stubs: bool, yaml: Any = None,
             out.extend((line, block.fenced) for line in block.lines)
         i += 1
     if open_exercise is not None:
-        raise _error(func, arg, f"has an exercise-start (line {open_exercise.start}) with no "
-                     "exercise-end; expected every exercise-start to be closed by an "
-                     "exercise-end")
+        raise _error(
+            func,
+            arg,
+            f"has an exercise-start (line {open_exercise.start}) with no "
+            "exercise-end; expected every exercise-start to be closed by an "
+            "exercise-end",
+        )
     # where a block was removed, one blank line between the neighbours is enough (blank lines
     # inside fenced blocks, code cells included, are left as they are)
     kept: list[str] = []
@@ -485,8 +590,11 @@ def write_starters(page: str | Path) -> int:
             if block.name != "solution-start" or i in in_place:
                 continue
             j = _solution_end(blocks, i, func, "page")
-            answers = [b for b in blocks[i + 1:j]
-                       if b.name == "code-cell" and any(_is_marker(x) for x in b.lines)]
+            answers = [
+                b
+                for b in blocks[i + 1 : j]
+                if b.name == "code-cell" and any(_is_marker(x) for x in b.lines)
+            ]
             if len(answers) == 1:
                 todo = (i, answers[0])
                 break
@@ -567,8 +675,10 @@ def student_text(myst_text: str) -> str:
     ```
     """
     if not isinstance(myst_text, str):
-        raise TypeError(f"student_text: myst_text must be a str (a chapter's MyST source), got "
-                        f"{type(myst_text).__name__}")
+        raise TypeError(
+            f"student_text: myst_text must be a str (a chapter's MyST source), got "
+            f"{type(myst_text).__name__}"
+        )
     return _transform(myst_text, "student_text", "myst_text", stubs=True)
 
 
@@ -576,30 +686,41 @@ def student_text(myst_text: str) -> str:
 # the edition: every notebook page of the table of contents
 # --------------------------------------------------------------------------------------------
 
+
 def _require(module: str, package: str) -> Any:
     import importlib
 
     try:
         return importlib.import_module(module)
     except ImportError as err:  # pragma: no cover - both come with the book's requirements
-        raise ImportError(f"jaccourse.student_edition needs the package {package!r} "
-                          f"(pip install {package}, or pip install -r requirements.txt)") from err
+        raise ImportError(
+            f"jaccourse.student_edition needs the package {package!r} "
+            f"(pip install {package}, or pip install -r requirements.txt)"
+        ) from err
 
 
 def _find_root(source: str | Path | None, func: str) -> Path:
     if source is not None:
         root = Path(source)
         if not (root / "_toc.yml").is_file():
-            raise _error(func, "source", f"must be the course repository (a folder with "
-                         f"_toc.yml), got {str(root)!r}, which has no _toc.yml")
+            raise _error(
+                func,
+                "source",
+                f"must be the course repository (a folder with "
+                f"_toc.yml), got {str(root)!r}, which has no _toc.yml",
+            )
         return root.resolve()
     for start in (Path.cwd(), Path(__file__).resolve().parent.parent):
         for folder in (start, *start.parents):
             if (folder / "_toc.yml").is_file():
                 return folder.resolve()
-    raise _error(func, "source", "was not given and no _toc.yml was found in the current "
-                 "directory, its parents, or above the jaccourse package; expected the course "
-                 "repository: pass source=<folder with _toc.yml> (--source on the command line)")
+    raise _error(
+        func,
+        "source",
+        "was not given and no _toc.yml was found in the current "
+        "directory, its parents, or above the jaccourse package; expected the course "
+        "repository: pass source=<folder with _toc.yml> (--source on the command line)",
+    )
 
 
 _README = """# The student edition of the course
@@ -647,8 +768,14 @@ def _readme(root: Path, pages: list[Path], yaml: Any) -> str:
             title = str(loaded["title"])
     listing = []
     for page in pages:
-        heading = next((line[2:].strip() for line in page.read_text(encoding="utf-8")
-                        .splitlines() if line.startswith("# ")), page.stem)
+        heading = next(
+            (
+                line[2:].strip()
+                for line in page.read_text(encoding="utf-8").splitlines()
+                if line.startswith("# ")
+            ),
+            page.stem,
+        )
         listing.append(f"- `{page.stem}.ipynb`: {heading}")
     return _README.format(title=title, count=len(pages), listing="\n".join(listing))
 
@@ -701,8 +828,9 @@ def _notebook(text: str, jupytext: Any, nbformat: Any) -> Any:
         if cell.cell_type == "markdown":
             cell.metadata.pop("tags", None)
         view = cell.metadata.get("jupyter")
-        if isinstance(view, dict) and ("nbgrader" in cell.metadata
-                                       or _STUB_MARK.search(cell.source)):
+        if isinstance(view, dict) and (
+            "nbgrader" in cell.metadata or _STUB_MARK.search(cell.source)
+        ):
             view.pop("source_hidden", None)  # the cell a student writes in stays open
             if not view:
                 del cell.metadata["jupyter"]
@@ -710,11 +838,18 @@ def _notebook(text: str, jupytext: Any, nbformat: Any) -> Any:
     return notebook
 
 
-def write_student_edition(out: str | Path, source: str | Path | None = None, *,
-                          format: str = "plain", numbers: bool = True, site_url: str = "",
-                          points: dict[str, float] | None = None,
-                          course_id: str = "jaccourse", jobs: int = 2,
-                          chapters: Sequence[str] | None = None) -> list[Path]:
+def write_student_edition(
+    out: str | Path,
+    source: str | Path | None = None,
+    *,
+    format: str = "plain",
+    numbers: bool = True,
+    site_url: str = "",
+    points: dict[str, float] | None = None,
+    course_id: str = "jaccourse",
+    jobs: int = 2,
+    chapters: Sequence[str] | None = None,
+) -> list[Path]:
     r"""Write the student edition: one notebook per MyST notebook page of ``_toc.yml``.
 
     Each page of the table of contents whose front matter declares a ``jupytext`` or
@@ -789,27 +924,42 @@ def write_student_edition(out: str | Path, source: str | Path | None = None, *,
     """
     func = "write_student_edition"
     if not isinstance(out, (str, Path)):
-        raise TypeError(f"{func}: out must be a folder path (str or pathlib.Path), got "
-                        f"{type(out).__name__}")
+        raise TypeError(
+            f"{func}: out must be a folder path (str or pathlib.Path), got {type(out).__name__}"
+        )
     if source is not None and not isinstance(source, (str, Path)):
-        raise TypeError(f"{func}: source must be a folder path (str or pathlib.Path) or None, "
-                        f"got {type(source).__name__}")
+        raise TypeError(
+            f"{func}: source must be a folder path (str or pathlib.Path) or None, "
+            f"got {type(source).__name__}"
+        )
     if format not in FORMATS:
         raise _error(func, "format", f"must be one of {FORMATS}, got {format!r}")
-    if points is not None and (not isinstance(points, dict) or not all(
+    if points is not None and (
+        not isinstance(points, dict)
+        or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
-            for v in points.values())):
-        raise _error(func, "points", f"must be a dict of exercise labels to positive numbers, "
-                     f"got {points!r}")
+            for v in points.values()
+        )
+    ):
+        raise _error(
+            func, "points", f"must be a dict of exercise labels to positive numbers, got {points!r}"
+        )
     if not isinstance(course_id, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", course_id):
-        raise _error(func, "course_id", f"must be a non-empty name of letters, digits, '_', "
-                     f"'.' or '-', got {course_id!r}")
+        raise _error(
+            func,
+            "course_id",
+            f"must be a non-empty name of letters, digits, '_', '.' or '-', got {course_id!r}",
+        )
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise _error(func, "jobs", f"must be a positive int, got {jobs!r}")
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise _error(func, "out", f"must be a folder to write the notebooks into, got "
-                     f"{str(out)!r}, which is an existing file")
+        raise _error(
+            func,
+            "out",
+            f"must be a folder to write the notebooks into, got "
+            f"{str(out)!r}, which is an existing file",
+        )
     yaml = _require("yaml", "PyYAML")
     jupytext = _require("jupytext", "jupytext")
     nbformat = _require("nbformat", "nbformat")
@@ -822,24 +972,34 @@ def write_student_edition(out: str | Path, source: str | Path | None = None, *,
         raise ValueError(str(err).replace("toc_entries: root", f"{func}: source", 1)) from None
     if chapters is not None:
         if isinstance(chapters, str) or not all(isinstance(c, str) for c in chapters):
-            raise TypeError(f"{func}: chapters must be a sequence of page names (str), got "
-                            f"{chapters!r}")
+            raise TypeError(
+                f"{func}: chapters must be a sequence of page names (str), got {chapters!r}"
+            )
         unknown = sorted(set(chapters) - {p.stem for p in pages})
         if unknown:
-            raise _error(func, "chapters", f"names pages that are not notebook pages of the "
-                         f"student edition: {unknown}; expected some of "
-                         f"{[p.stem for p in pages]}")
+            raise _error(
+                func,
+                "chapters",
+                f"names pages that are not notebook pages of the "
+                f"student edition: {unknown}; expected some of "
+                f"{[p.stem for p in pages]}",
+            )
         pages = [p for p in pages if p.stem in set(chapters)]
     stems: dict[str, Path] = {}
     for page in pages:
         if page.stem in stems:
-            raise _error(func, "source", f"has two notebook pages that would both be written "
-                         f"as {page.stem}.ipynb: {stems[page.stem]} and {page}; expected "
-                         "distinct file names")
+            raise _error(
+                func,
+                "source",
+                f"has two notebook pages that would both be written "
+                f"as {page.stem}.ipynb: {stems[page.stem]} and {page}; expected "
+                "distinct file names",
+            )
         stems[page.stem] = page
     index = book_index(root, yaml, site_url=site_url)
-    exercise_numbers = {label: t.number for label, t in index.targets.items()
-                        if t.kind == "exercise" and t.number}
+    exercise_numbers = {
+        label: t.number for label, t in index.targets.items() if t.kind == "exercise" and t.number
+    }
     grading = format == "nbgrader"
     if grading:
         unknown = sorted(set(points or {}) - set(exercise_numbers))
@@ -849,8 +1009,11 @@ def write_student_edition(out: str | Path, source: str | Path | None = None, *,
     if numbers:  # run the chapters, two at a time (each in its own kernel)
         from concurrent.futures import ThreadPoolExecutor
 
-        wanted = [page for page in pages if not grading or "BEGIN SOLUTION" in
-                  page.read_text(encoding="utf-8")]
+        wanted = [
+            page
+            for page in pages
+            if not grading or "BEGIN SOLUTION" in page.read_text(encoding="utf-8")
+        ]
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(wanted) or 1))) as pool:
             list(pool.map(lambda page: _filled_text(page, root, func), wanted))
 
@@ -861,21 +1024,32 @@ def write_student_edition(out: str | Path, source: str | Path | None = None, *,
     for page in pages:
         original = page.read_text(encoding="utf-8")
         try:
-            student = _transform(original, "student_text", "myst_text", stubs=True,
-                                 numbers=exercise_numbers,
-                                 nbgrader_points=dict(points or {}) if grading else None)
+            student = _transform(
+                original,
+                "student_text",
+                "myst_text",
+                stubs=True,
+                numbers=exercise_numbers,
+                nbgrader_points=dict(points or {}) if grading else None,
+            )
         except ValueError as err:
             raise ValueError(f"{func}: source page {page.relative_to(root)}: {err}") from err
         if grading and "nbgrader:" not in student:
             continue  # no code exercise: no assignment
         text = _filled_text(page, root, func) if numbers else original
-        text = _transform(text, "student_text", "myst_text", stubs=True,
-                          numbers=exercise_numbers,
-                          nbgrader_points=dict(points or {}) if grading else None)
+        text = _transform(
+            text,
+            "student_text",
+            "myst_text",
+            stubs=True,
+            numbers=exercise_numbers,
+            nbgrader_points=dict(points or {}) if grading else None,
+        )
         assets: list[str] = []
         try:
-            text = plain_markdown(text, index, page.stem, doc_link=doc_link, yaml=yaml,
-                                  assets=assets)
+            text = plain_markdown(
+                text, index, page.stem, doc_link=doc_link, yaml=yaml, assets=assets
+            )
         except ValueError as err:
             raise ValueError(f"{func}: source page {page.relative_to(root)}: {err}") from err
         converted.append((page, _notebook(text, jupytext, nbformat), assets))
@@ -930,24 +1104,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m jaccourse.student_edition",
         description="Write the course's chapters as Jupyter notebooks without the solutions "
-                    "(the student edition).")
-    parser.add_argument("--out", required=True, type=Path,
-                        help="folder to write the notebooks and README.md into")
-    parser.add_argument("--source", type=Path, default=None,
-                        help="the course repository (folder with _toc.yml); default: found "
-                             "from the current directory upwards")
-    parser.add_argument("--format", choices=FORMATS, default="plain",
-                        help="plain: one notebook per chapter and a README (default); "
-                             "nbgrader: an nbgrader course folder, one assignment per chapter "
-                             "with code exercises")
-    parser.add_argument("--points", action="append", default=[], metavar="LABEL=N",
-                        help="points of one code exercise in the nbgrader format (default 1); "
-                             "repeat for several")
-    parser.add_argument("--chapters", nargs="+", default=None, metavar="PAGE",
-                        help="only these pages (e.g. linear-maps newton); default: all")
-    parser.add_argument("--site-url", default="",
-                        help="the published site's address, for links to the API and to "
-                             "pages without a notebook (default: html.baseurl of _config.yml)")
+        "(the student edition).",
+    )
+    parser.add_argument(
+        "--out", required=True, type=Path, help="folder to write the notebooks and README.md into"
+    )
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=None,
+        help="the course repository (folder with _toc.yml); default: found "
+        "from the current directory upwards",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="plain",
+        help="plain: one notebook per chapter and a README (default); "
+        "nbgrader: an nbgrader course folder, one assignment per chapter "
+        "with code exercises",
+    )
+    parser.add_argument(
+        "--points",
+        action="append",
+        default=[],
+        metavar="LABEL=N",
+        help="points of one code exercise in the nbgrader format (default 1); repeat for several",
+    )
+    parser.add_argument(
+        "--chapters",
+        nargs="+",
+        default=None,
+        metavar="PAGE",
+        help="only these pages (e.g. linear-maps newton); default: all",
+    )
+    parser.add_argument(
+        "--site-url",
+        default="",
+        help="the published site's address, for links to the API and to "
+        "pages without a notebook (default: html.baseurl of _config.yml)",
+    )
     args = parser.parse_args(argv)
     points: dict[str, float] = {}
     for item in args.points:
@@ -957,20 +1153,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError:
             sep = ""
         if not sep or not label.strip():
-            print(f"error: --points must be LABEL=N with N a number, got {item!r}",
-                  file=sys.stderr)
+            print(f"error: --points must be LABEL=N with N a number, got {item!r}", file=sys.stderr)
             return 2
     try:
-        written = write_student_edition(args.out, args.source, format=args.format,
-                                        site_url=args.site_url, points=points or None,
-                                        chapters=args.chapters)
+        written = write_student_edition(
+            args.out,
+            args.source,
+            format=args.format,
+            site_url=args.site_url,
+            points=points or None,
+            chapters=args.chapters,
+        )
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     notebooks = [p for p in written if p.suffix == ".ipynb"]
     if args.format == "nbgrader":
-        print(f"wrote an nbgrader course to {args.out}: nbgrader_config.py and "
-              f"{len(notebooks)} assignments in source/ ({', '.join(p.stem for p in notebooks)})")
+        print(
+            f"wrote an nbgrader course to {args.out}: nbgrader_config.py and "
+            f"{len(notebooks)} assignments in source/ ({', '.join(p.stem for p in notebooks)})"
+        )
     else:
         print(f"wrote {len(notebooks)} notebooks and README.md to {args.out}")
     return 0
@@ -979,6 +1181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --------------------------------------------------------------------------------------------
 # the Sphinx extension: hide_solutions for gated solutions
 # --------------------------------------------------------------------------------------------
+
 
 def _hide_gated_solutions(app: Any, docname: str, source: list[str]) -> None:
     """Sphinx ``source-read`` handler: with ``hide_solutions`` on, drop every solution block
@@ -989,8 +1192,9 @@ def _hide_gated_solutions(app: Any, docname: str, source: list[str]) -> None:
         return
     import yaml
 
-    source[0] = _transform(source[0], "jaccourse.student_edition", f"page {docname}",
-                           stubs=False, yaml=yaml)
+    source[0] = _transform(
+        source[0], "jaccourse.student_edition", f"page {docname}", stubs=False, yaml=yaml
+    )
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -33,9 +33,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TocEntry", "toc_entries", "toc_pages", "notebook_pages", "is_notebook",
-           "prose_words", "core_and_optional", "ReadingTime", "reading_time",
-           "WORDS_PER_MINUTE"]
+__all__ = [
+    "TocEntry",
+    "toc_entries",
+    "toc_pages",
+    "notebook_pages",
+    "is_notebook",
+    "prose_words",
+    "core_and_optional",
+    "ReadingTime",
+    "reading_time",
+    "WORDS_PER_MINUTE",
+]
 
 #: The reading speed behind the goals boxes' reading times (prose with formulas in it).
 WORDS_PER_MINUTE = 150
@@ -233,8 +242,9 @@ def reading_time(page: str | Path) -> ReadingTime:
     ReadingTime(core_minutes=5, optional_minutes=5, core_words=401, optional_words=13)
     """
     if not isinstance(page, (str, Path)):
-        raise TypeError(f"reading_time: page must be a path (str or Path), got "
-                        f"{type(page).__name__}")
+        raise TypeError(
+            f"reading_time: page must be a path (str or Path), got {type(page).__name__}"
+        )
     path = Path(page)
     if not path.is_file():
         raise ValueError(f"reading_time: page must be an existing MyST file, got {str(path)!r}")

@@ -9,8 +9,9 @@ definitions in a namespace the test provides (for the names the functions use).
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jupytext
 

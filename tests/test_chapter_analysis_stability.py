@@ -17,14 +17,13 @@ and check them against ``MLP.backprop``, ``jaccourse.robustness.fgsm``,
 
 from __future__ import annotations
 
-
 import autograd.numpy as anp
 import jupytext
 import numpy as np
 import pytest
+from chapter_code import chapter_sources
 from scipy import integrate
 
-from chapter_code import chapter_sources
 from conftest import ROOT
 from jaccourse.integrals import gauss_legendre
 from jaccourse.nn import MLP, cross_entropy, cross_entropy_gradient, get_activation, relu, tanh
@@ -51,8 +50,12 @@ SOURCES, GAUSSIAN_CELL = _chapter_code()
 
 
 def _namespace(**extra) -> dict:
-    namespace = {"np": anp, "cross_entropy_gradient": cross_entropy_gradient, "fgsm": fgsm,
-                 "gauss_legendre": gauss_legendre}
+    namespace = {
+        "np": anp,
+        "cross_entropy_gradient": cross_entropy_gradient,
+        "fgsm": fgsm,
+        "gauss_legendre": gauss_legendre,
+    }
     namespace.update(extra)
     return namespace
 
@@ -75,6 +78,7 @@ GAUSS = _gaussian_namespace()
 # --------------------------------------------------------------------------------------------
 # backward_profile: the Jacobian chain against MLP.backprop
 # --------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "softplus"])
 @pytest.mark.parametrize("sizes", [(5, 7, 3), (6, 8, 8, 4), (4, 9, 6, 5, 3)])
@@ -105,6 +109,7 @@ def test_backward_profile_matches_backprop_of_every_tail_network(activation, siz
 # gaussian_mean and predicted_gains: quadrature against closed forms and scipy
 # --------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("q", [0.01, 0.5, 1.0, 4.0, 60.0])
 def test_gaussian_mean_moments_and_relu(q):
     mean = GAUSS["gaussian_mean"]
@@ -120,10 +125,16 @@ def test_gaussian_mean_moments_and_relu(q):
 @pytest.mark.parametrize("q", [0.05, 1.0, 10.0, 60.0, 200.0])
 def test_gaussian_mean_of_tanh_terms_against_adaptive_quadrature(q):
     mean = GAUSS["gaussian_mean"]
-    density = lambda z: np.exp(-z**2 / (2 * q)) / np.sqrt(2 * np.pi * q)
+    density = lambda z: np.exp(-(z**2) / (2 * q)) / np.sqrt(2 * np.pi * q)
     for f in (lambda z: tanh(z) ** 2, lambda z: tanh.derivative(z) ** 2):
-        reference = integrate.quad(lambda z: f(np.array([z]))[0] * density(z), -np.inf, np.inf,
-                                   epsabs=1e-14, epsrel=1e-12, limit=200)[0]
+        reference = integrate.quad(
+            lambda z: f(np.array([z]))[0] * density(z),
+            -np.inf,
+            np.inf,
+            epsabs=1e-14,
+            epsrel=1e-12,
+            limit=200,
+        )[0]
         assert abs(mean(f, q) - reference) < 1e-10 * abs(reference)
 
 
@@ -136,7 +147,9 @@ def test_predicted_gains_relu_is_the_closed_form(n, v):
 
 def test_predicted_gains_identity_and_small_tanh():
     identity = get_activation("identity")
-    assert np.allclose(GAUSS["predicted_gains"](identity, 50, 0.03, 1.0, 5), np.sqrt(1.5), rtol=1e-13)
+    assert np.allclose(
+        GAUSS["predicted_gains"](identity, 50, 0.03, 1.0, 5), np.sqrt(1.5), rtol=1e-13
+    )
     # tanh near zero is the identity: the gain tends to sqrt(n v)
     gains = GAUSS["predicted_gains"](tanh, 64, 1 / 64, 1e-8, 3)
     assert np.allclose(gains, 1.0, atol=1e-6)
@@ -156,6 +169,7 @@ def test_predicted_gains_tanh_follows_the_variance_recursion():
 # --------------------------------------------------------------------------------------------
 # per_example_loss against cross_entropy
 # --------------------------------------------------------------------------------------------
+
 
 def test_per_example_loss_is_the_cross_entropy_of_each_row():
     rng = np.random.default_rng(11)
@@ -179,11 +193,12 @@ def test_per_example_loss_keeps_tiny_losses_accurate():
 # iterated_fgsm (the exercise's solution)
 # --------------------------------------------------------------------------------------------
 
+
 def _digit_like_problem():
     rng = np.random.default_rng(5)
     net = MLP([16, 12, 3], activation="relu", init="kaiming_normal", rng=rng)
     X = rng.uniform(0.0, 1.0, size=(20, 16))
-    X[:, :4] = 0.0                                       # some pixels at the edge of [0, 1]
+    X[:, :4] = 0.0  # some pixels at the edge of [0, 1]
     X[:, 4:6] = 1.0
     labels = rng.integers(0, 3, size=20)
     return net, X, labels

@@ -20,10 +20,12 @@ from chapter_code import chapter_functions
 from jaccourse import exercises
 from jaccourse.integrals import integrate_interval
 
-FUNCS = chapter_functions("background", ("over_triangle_dy_dx", "over_triangle_dx_dy"),
-                          {"np": anp, "integrate_interval": integrate_interval})
-A = anp.array([[1.0, 2.0],
-               [-3.0, 1.0]])
+FUNCS = chapter_functions(
+    "background",
+    ("over_triangle_dy_dx", "over_triangle_dx_dy"),
+    {"np": anp, "integrate_interval": integrate_interval},
+)
+A = anp.array([[1.0, 2.0], [-3.0, 1.0]])
 
 
 def monomial_over_triangle(a: int, b: int) -> Fraction:
@@ -45,7 +47,7 @@ def test_the_two_orders_differ_only_by_rounding_on_a_smooth_non_polynomial():
 
 
 def _message(check, label, fn):
-    with contextlib.redirect_stdout(io.StringIO()):   # a check prints its verdict too
+    with contextlib.redirect_stdout(io.StringIO()):  # a check prints its verdict too
         return check(label, fn).message
 
 

@@ -12,15 +12,14 @@ counts made by hand.
 
 from __future__ import annotations
 
-
 import autograd
 import autograd.numpy as anp
 import numpy as np
 import pytest
+from chapter_code import chapter_functions
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chapter_code import chapter_functions
 from jaccourse.nn import MLP, cross_entropy, cross_entropy_gradient
 
 INLINE = ("backprop_by_jacobians", "macs_jacobian_first", "macs_vector_first", "macs_backprop")
@@ -28,7 +27,10 @@ INLINE = ("backprop_by_jacobians", "macs_jacobian_first", "macs_vector_first", "
 
 def _chapter_functions() -> dict:
     """The chapter's definitions of INLINE (and nothing else), in a fresh namespace."""
-    return chapter_functions("backpropagation", INLINE, {"np": anp, "cross_entropy_gradient": cross_entropy_gradient})
+    return chapter_functions(
+        "backpropagation", INLINE, {"np": anp, "cross_entropy_gradient": cross_entropy_gradient}
+    )
+
 
 FUNCS = _chapter_functions()
 
@@ -40,8 +42,9 @@ FUNCS = _chapter_functions()
     activation=st.sampled_from(["tanh", "sigmoid", "relu", "softplus", "identity"]),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_inline_recursion_matches_package_backprop_and_autograd(widths, n_in, n_out, activation,
-                                                                seed):
+def test_inline_recursion_matches_package_backprop_and_autograd(
+    widths, n_in, n_out, activation, seed
+):
     sizes = [n_in, *widths, n_out]
     rng = np.random.default_rng(seed)
     net = MLP(sizes, activation=activation, rng=rng)
@@ -50,12 +53,13 @@ def test_inline_recursion_matches_package_backprop_and_autograd(widths, n_in, n_
     grads_W, delta_0 = FUNCS["backprop_by_jacobians"](net, x, label)
     package = net.backprop(x, label)
     assert [g.shape for g in grads_W] == [W.shape for W in net.weights]
-    for mine, theirs in zip(grads_W, package.weights):
+    for mine, theirs in zip(grads_W, package.weights, strict=False):
         assert np.allclose(mine, theirs, rtol=1e-12, atol=1e-14)
     assert np.allclose(delta_0, package.x, rtol=1e-12, atol=1e-14)
     auto_W, _ = net.unflatten(
-        autograd.grad(lambda p: cross_entropy(net.apply(p, x), label))(net.params()))
-    for mine, theirs in zip(grads_W, auto_W):
+        autograd.grad(lambda p: cross_entropy(net.apply(p, x), label))(net.params())
+    )
+    for mine, theirs in zip(grads_W, auto_W, strict=False):
         assert np.allclose(mine, theirs, rtol=1e-12, atol=1e-14)
 
 
@@ -68,14 +72,17 @@ def test_inline_recursion_input_gradient_is_the_transposed_input_jacobian():
     assert np.allclose(delta_0, net.input_jacobian(x).T @ delta_L, rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("sizes, full, vector", [
-    # (64, 32, 16, 10): W x costs 64*32 + 32*16 + 16*10 = 2720; the products from the output
-    # side (10 x 32)(32 x 64) and (10 x 16)(16 x 32) cost 20480 + 5120; P^T delta costs 640;
-    # the vector chain is the forward pass and one W^T g per layer, backprop adds g x^T
-    ((64, 32, 16, 10), 2 * 2720 + 25600 + 640, 2 * 2720),
-    ((3, 7, 2), 2 * 35 + 2 * 7 * 3 + 2 * 3, 2 * 35),
-    ((5, 5), 2 * 25 + 0 + 25, 2 * 25),                      # one layer: no product to form
-])
+@pytest.mark.parametrize(
+    "sizes, full, vector",
+    [
+        # (64, 32, 16, 10): W x costs 64*32 + 32*16 + 16*10 = 2720; the products from the output
+        # side (10 x 32)(32 x 64) and (10 x 16)(16 x 32) cost 20480 + 5120; P^T delta costs 640;
+        # the vector chain is the forward pass and one W^T g per layer, backprop adds g x^T
+        ((64, 32, 16, 10), 2 * 2720 + 25600 + 640, 2 * 2720),
+        ((3, 7, 2), 2 * 35 + 2 * 7 * 3 + 2 * 3, 2 * 35),
+        ((5, 5), 2 * 25 + 0 + 25, 2 * 25),  # one layer: no product to form
+    ],
+)
 def test_inline_counts_by_hand(sizes, full, vector):
     assert FUNCS["macs_jacobian_first"](list(sizes)) == full
     assert FUNCS["macs_vector_first"](list(sizes)) == vector

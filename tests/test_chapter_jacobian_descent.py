@@ -14,13 +14,12 @@ and check them against ``jaccourse.multiobjective`` (``project_onto_dual_cone``,
 
 from __future__ import annotations
 
-
 import autograd.numpy as anp
 import numpy as np
 import pytest
+from chapter_code import chapter_functions
 from scipy.optimize import nnls
 
-from chapter_code import chapter_functions
 from jaccourse.multiobjective import dualproj, pcgrad, project_onto_dual_cone, upgrad
 
 FUNCTIONS = ("project_by_nnls", "upgrad_by_projections")
@@ -42,8 +41,11 @@ def _jacobian(rng: np.random.Generator, m: int, n: int) -> np.ndarray:
     return rng.standard_normal((m, n)) * 10.0 ** rng.uniform(-2.0, 2.0, size=(m, 1))
 
 
-CASES = [(m, n, seed) for m, n in [(2, 2), (2, 5), (3, 2), (4, 3), (5, 8), (6, 40), (8, 3)]
-         for seed in range(4)]
+CASES = [
+    (m, n, seed)
+    for m, n in [(2, 2), (2, 5), (3, 2), (4, 3), (5, 8), (6, 40), (8, 3)]
+    for seed in range(4)
+]
 
 
 @pytest.mark.parametrize("m, n, seed", CASES)
@@ -55,18 +57,18 @@ def test_projection_matches_the_package_and_is_optimal(m, n, seed):
     d_pkg, lam_pkg = project_onto_dual_cone(J, g, return_multipliers=True)
     scale = np.abs(g).max()
     assert np.allclose(d, d_pkg, rtol=0, atol=1e-10 * scale)
-    if m <= n:                                   # independent rows: the multipliers are unique
+    if m <= n:  # independent rows: the multipliers are unique
         assert np.allclose(J.T @ lam, J.T @ lam_pkg, rtol=0, atol=1e-10 * scale)
     # optimality conditions of the chapter's proof: lam >= 0, J d >= 0, lam_i (J d)_i = 0
     Jd = J @ d
     row = np.linalg.norm(J, axis=1)
     assert np.all(lam >= 0)
     assert np.all(Jd >= -1e-10 * row * scale)
-    assert np.all(np.abs(lam * Jd) <= 1e-9 * scale ** 2)
+    assert np.all(np.abs(lam * Jd) <= 1e-9 * scale**2)
     # and no feasible point of a random sample is closer to g
     for _ in range(50):
         v = rng.standard_normal(n) * scale
-        p = project_onto_dual_cone(J, v)      # a feasible point
+        p = project_onto_dual_cone(J, v)  # a feasible point
         assert np.linalg.norm(d - g) <= np.linalg.norm(p - g) + 1e-10 * scale
 
 
@@ -78,9 +80,10 @@ def test_upgrad_by_projections_matches_upgrad_and_dualproj(m, n, seed):
     assert np.allclose(upgrad_by_projections(J), upgrad(J), rtol=0, atol=1e-10 * scale)
     d_mean, _ = project_by_nnls(J, J.mean(axis=0))
     assert np.allclose(d_mean, dualproj(J), rtol=0, atol=1e-10 * scale)
-    if m == 2:                                   # the chapter's exercise jdc-ex-pcgrad-two
-        assert np.allclose(pcgrad(J, rng=0), 2 * upgrad_by_projections(J), rtol=0,
-                           atol=1e-10 * scale)
+    if m == 2:  # the chapter's exercise jdc-ex-pcgrad-two
+        assert np.allclose(
+            pcgrad(J, rng=0), 2 * upgrad_by_projections(J), rtol=0, atol=1e-10 * scale
+        )
 
 
 def test_exact_small_cases():
@@ -97,18 +100,22 @@ def test_exact_small_cases():
     assert np.allclose(upgrad_by_projections(J), 0.0, atol=1e-15)
 
 
-@pytest.mark.parametrize("J", [
-    np.array([[1.0, 2.0], [0.0, 0.0]]),                          # a zero row
-    np.array([[1.0, 2.0, 0.5], [-1.0, -2.0, -0.5]]),             # opposite rows
-    np.array([[1.0, 2.0, 0.5], [2.0, 4.0, 1.0], [-1.0, 0.3, 0.0]]),  # repeated direction
-    np.array([[3.0, -1.0], [-6.0, 2.0], [0.0, 1.0], [1.0, 1.0]]),  # rank-deficient, m > n
-])
+@pytest.mark.parametrize(
+    "J",
+    [
+        np.array([[1.0, 2.0], [0.0, 0.0]]),  # a zero row
+        np.array([[1.0, 2.0, 0.5], [-1.0, -2.0, -0.5]]),  # opposite rows
+        np.array([[1.0, 2.0, 0.5], [2.0, 4.0, 1.0], [-1.0, 0.3, 0.0]]),  # repeated direction
+        np.array([[3.0, -1.0], [-6.0, 2.0], [0.0, 1.0], [1.0, 1.0]]),  # rank-deficient, m > n
+    ],
+)
 def test_degenerate_jacobians(J):
     rng = np.random.default_rng(5)
     for _ in range(10):
         g = rng.standard_normal(J.shape[1])
-        assert np.allclose(project_by_nnls(J, g)[0], project_onto_dual_cone(J, g), rtol=0,
-                           atol=1e-12)
+        assert np.allclose(
+            project_by_nnls(J, g)[0], project_onto_dual_cone(J, g), rtol=0, atol=1e-12
+        )
     assert np.allclose(upgrad_by_projections(J), upgrad(J), rtol=0, atol=1e-12)
 
 
@@ -122,7 +129,9 @@ def test_pcgrad_three_reference_is_what_the_package_gives():
     rng = np.random.default_rng(2026)
     jacobians_3 = [rng.standard_normal((3, 2)) for _ in range(300)]
     for tol in (1e-13, 1e-12, 1e-9, 1e-6):
-        counts = [sum(bool(np.any(J3 @ pcgrad(J3, rng=0) < -tol)) for J3 in jacobians_3),
-                  sum(bool(np.any(J3 @ upgrad(J3) < -tol)) for J3 in jacobians_3)]
+        counts = [
+            sum(bool(np.any(J3 @ pcgrad(J3, rng=0) < -tol)) for J3 in jacobians_3),
+            sum(bool(np.any(J3 @ upgrad(J3) < -tol)) for J3 in jacobians_3),
+        ]
         assert counts == PCGRAD_THREE_COUNTS, tol
     assert check_value("jdc-ex-pcgrad-three", counts).correct

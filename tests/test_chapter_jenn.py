@@ -13,13 +13,12 @@ check it against :func:`jaccourse.jenn.forward_partials` (which stores the same 
 
 from __future__ import annotations
 
-
 import autograd.numpy as anp
 import numpy as np
+from chapter_code import chapter_functions
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chapter_code import chapter_functions
 from jaccourse.derivatives import jacobian
 from jaccourse.jenn import JENN, forward_partials, sinusoid_grid
 from jaccourse.nn import MLP, get_activation
@@ -38,7 +37,10 @@ by_hand = FUNCS["forward_partials_by_hand"]
 
 def _network(seed: int, sizes: list[int]) -> tuple[list, list]:
     rng = np.random.default_rng(seed)
-    Ws = [rng.standard_normal((o, i)) * np.sqrt(2.0 / i) for i, o in zip(sizes[:-1], sizes[1:])]
+    Ws = [
+        rng.standard_normal((o, i)) * np.sqrt(2.0 / i)
+        for i, o in zip(sizes[:-1], sizes[1:], strict=False)
+    ]
     bs = [0.5 * rng.standard_normal(o) for o in sizes[1:]]
     return Ws, bs
 
@@ -51,8 +53,9 @@ def _network(seed: int, sizes: list[int]) -> tuple[list, list]:
     activation=st.sampled_from(["tanh", "sigmoid", "softplus"]),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_inline_recursion_matches_package_and_autograd(widths, n_in, n_out, batch, activation,
-                                                       seed):
+def test_inline_recursion_matches_package_and_autograd(
+    widths, n_in, n_out, batch, activation, seed
+):
     sizes = [n_in] + widths + [n_out]
     Ws, bs = _network(seed, sizes)
     X = np.random.default_rng(seed + 1).uniform(-2, 2, (batch, n_in))
@@ -66,7 +69,7 @@ def test_inline_recursion_matches_package_and_autograd(widths, n_in, n_out, batc
 
     net = MLP.from_weights(Ws, bs, activation=activation)
     np.testing.assert_allclose(Y_hand, net.forward(X), rtol=1e-12, atol=1e-12)
-    for x, J in zip(X, J_hand):
+    for x, J in zip(X, J_hand, strict=False):
         np.testing.assert_allclose(J, jacobian(net.forward, x), rtol=1e-10, atol=1e-12)
 
 
@@ -76,9 +79,9 @@ def test_inline_recursion_is_the_product_of_layer_jacobians():
     Ws, bs = _network(3, [3, 5, 4, 2])
     X = np.random.default_rng(4).standard_normal((7, 3))
     _, J_hand = by_hand(Ws, bs, X, act)
-    for x, J in zip(X, J_hand):
+    for x, J in zip(X, J_hand, strict=False):
         a, product = x, np.eye(3)
-        for W, b in zip(Ws[:-1], bs[:-1]):
+        for W, b in zip(Ws[:-1], bs[:-1], strict=False):
             z = W @ a + b
             product = np.diag(act.fn_derivative(z)) @ W @ product
             a = act.fn(z)
@@ -93,7 +96,8 @@ def test_inline_recursion_on_a_trained_jenn():
     Xt = sinusoid_grid(23)[0]
     Xn = (Xt - model.x_mean_) / model.x_scale_
     Yn, Jn = by_hand(list(model.weights_), list(model.biases_), Xn, get_activation("tanh"))
-    np.testing.assert_allclose(model.y_mean_ + model.y_scale_ * Yn, model.predict(Xt),
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        model.y_mean_ + model.y_scale_ * Yn, model.predict(Xt), rtol=1e-12, atol=1e-12
+    )
     J = Jn * model.y_scale_[None, :, None] / model.x_scale_[None, None, :]
     np.testing.assert_allclose(J, model.predict_jacobian(Xt), rtol=1e-12, atol=1e-12)

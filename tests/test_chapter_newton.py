@@ -10,12 +10,11 @@ sequences whose order and rate are known exactly.
 
 from __future__ import annotations
 
-
 import autograd.numpy as anp
 import numpy as np
 import pytest
-
 from chapter_code import chapter_functions
+
 from jaccourse.derivatives import gradient, hessian
 from jaccourse.optim import newton
 
@@ -24,7 +23,9 @@ INLINE = ("newton_pure", "order_estimates", "tail_rate")
 
 def _chapter_functions() -> dict:
     """The chapter's definitions of INLINE (and nothing else), in a fresh namespace."""
-    return chapter_functions("newton", INLINE, {"np": anp, "gradient": gradient, "hessian": hessian})
+    return chapter_functions(
+        "newton", INLINE, {"np": anp, "gradient": gradient, "hessian": hessian}
+    )
 
 
 FUNCS = _chapter_functions()
@@ -46,8 +47,13 @@ def rosenbrock(v):
 
 @pytest.mark.parametrize(
     "f, x0",
-    [(boyd, [-1.0, 1.0]), (boyd, [2.0, 0.5]), (himmelblau, [0.5, -0.5]), (himmelblau, [0.0, 1.0]),
-     (rosenbrock, [-1.2, 1.0])],
+    [
+        (boyd, [-1.0, 1.0]),
+        (boyd, [2.0, 0.5]),
+        (himmelblau, [0.5, -0.5]),
+        (himmelblau, [0.0, 1.0]),
+        (rosenbrock, [-1.2, 1.0]),
+    ],
     ids=["boyd-1", "boyd-2", "himmelblau-max", "himmelblau-saddle", "rosenbrock"],
 )
 def test_inline_newton_takes_the_package_pure_newton_steps(f, x0):
@@ -86,10 +92,10 @@ def test_order_estimates_recovers_the_order_of_a_model_sequence(p):
 def test_order_estimates_ignores_errors_below_the_floor():
     e = np.array([1e-1, 1e-2, 1e-4, 1e-8, 1e-16, 0.0])
     est = FUNCS["order_estimates"](e, floor=1e-14)
-    assert np.allclose(est, 2.0) and len(est) == 2     # the triple ending at 1e-16 is dropped
+    assert np.allclose(est, 2.0) and len(est) == 2  # the triple ending at 1e-16 is dropped
 
 
 def test_tail_rate_of_a_geometric_sequence():
     e = 0.9 * 0.4733 ** np.arange(60)
     assert abs(FUNCS["tail_rate"](e) - 0.4733) < 1e-12
-    assert np.isnan(FUNCS["tail_rate"](np.array([1.0, 0.9, 0.95])))   # never below 1e-3
+    assert np.isnan(FUNCS["tail_rate"](np.array([1.0, 0.9, 0.95])))  # never below 1e-3

@@ -18,7 +18,6 @@ the residuals' Jacobians against their closed forms.
 
 from __future__ import annotations
 
-
 import autograd
 import autograd.numpy as anp
 import numpy as np
@@ -26,29 +25,43 @@ import pytest
 import scipy.integrate
 import scipy.linalg
 import scipy.optimize
-
 from chapter_code import chapter_functions
-from jaccourse.derivatives import (color_columns, gradient, hvp, jacobian, jacobian_trace,
-                                   sparse_jacobian)
+
+from jaccourse.derivatives import (
+    color_columns,
+    gradient,
+    hvp,
+    jacobian,
+    jacobian_trace,
+    sparse_jacobian,
+)
 from jaccourse.nn import MLP
 from jaccourse.robustness import fgsm
 
-INLINE = {"op-second-order": ("conjugate_gradient", "newton_cg"),
-          "op-neural-odes": ("rk4", "divergence", "augmented"),
-          "op-robustness": ("projected_logits", "iterated_fgsm"),
-          "op-jacobian-cost": ("bratu", "bratu_2d")}
+INLINE = {
+    "op-second-order": ("conjugate_gradient", "newton_cg"),
+    "op-neural-odes": ("rk4", "divergence", "augmented"),
+    "op-robustness": ("projected_logits", "iterated_fgsm"),
+    "op-jacobian-cost": ("bratu", "bratu_2d"),
+}
 
 
 def _namespace(**globals_) -> dict:
     """The pages' functions executed in a fresh namespace holding ``globals_``."""
-    namespace = {"np": anp, "autograd": autograd, "gradient": gradient, "hvp": hvp, "fgsm": fgsm,
-                 **globals_}
+    namespace = {
+        "np": anp,
+        "autograd": autograd,
+        "gradient": gradient,
+        "hvp": hvp,
+        "fgsm": fgsm,
+        **globals_,
+    }
     for page, names in INLINE.items():
         chapter_functions(page, names, namespace)
     return namespace
 
 
-FUNCS = _namespace(p=6, h2=1.0 / 7**2)   # the exercise's grid, smaller
+FUNCS = _namespace(p=6, h2=1.0 / 7**2)  # the exercise's grid, smaller
 
 
 def extended_rosenbrock(x):
@@ -57,6 +70,7 @@ def extended_rosenbrock(x):
 
 
 # ---- conjugate gradients and Newton-CG ------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", range(5))
 def test_conjugate_gradient_solves_spd_systems_like_numpy(seed):
@@ -74,7 +88,7 @@ def test_conjugate_gradient_solves_spd_systems_like_numpy(seed):
     x, k = FUNCS["conjugate_gradient"](matvec, b, tol=1e-12 * np.linalg.norm(b), max_iter=10 * n)
     expected = np.linalg.solve(A, b)
     assert np.linalg.norm(x - expected) <= 1e-10 * np.linalg.norm(expected)
-    assert k == len(calls) and k <= n + 5            # n in exact arithmetic, a few more in floats
+    assert k == len(calls) and k <= n + 5  # n in exact arithmetic, a few more in floats
 
 
 def test_conjugate_gradient_stops_after_as_many_steps_as_distinct_eigenvalues():
@@ -83,15 +97,16 @@ def test_conjugate_gradient_stops_after_as_many_steps_as_distinct_eigenvalues():
     Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
     A = Q @ np.diag(np.repeat([1.0, 4.0, 9.0], [10, 15, 15])) @ Q.T
     b = rng.standard_normal(n)
-    x, k = FUNCS["conjugate_gradient"](lambda v: A @ v, b, tol=1e-10 * np.linalg.norm(b),
-                                       max_iter=n)
+    x, k = FUNCS["conjugate_gradient"](
+        lambda v: A @ v, b, tol=1e-10 * np.linalg.norm(b), max_iter=n
+    )
     assert k <= 3
     assert np.allclose(x, np.linalg.solve(A, b), rtol=1e-9, atol=1e-12)
 
 
 def test_conjugate_gradient_returns_b_on_negative_curvature_at_the_first_step():
     A = np.diag([-1.0, 2.0])
-    b = np.array([1.0, 0.0])                          # b^T A b = -1 < 0
+    b = np.array([1.0, 0.0])  # b^T A b = -1 < 0
     x, k = FUNCS["conjugate_gradient"](lambda v: A @ v, b, tol=1e-12, max_iter=10)
     assert k == 1 and np.array_equal(x, b)
 
@@ -100,10 +115,14 @@ def test_newton_cg_matches_scipy_newton_cg_on_the_extended_rosenbrock():
     rng = np.random.default_rng(2026)
     x0 = rng.uniform(-2.0, 2.0, 20)
     x, grad_norms, products = FUNCS["newton_cg"](extended_rosenbrock, x0)
-    ref = scipy.optimize.minimize(extended_rosenbrock, x0, method="Newton-CG",
-                                  jac=lambda z: gradient(extended_rosenbrock, z),
-                                  hessp=lambda z, v: hvp(extended_rosenbrock, z, v),
-                                  options={"xtol": 1e-12, "maxiter": 1000})
+    ref = scipy.optimize.minimize(
+        extended_rosenbrock,
+        x0,
+        method="Newton-CG",
+        jac=lambda z: gradient(extended_rosenbrock, z),
+        hessp=lambda z, v: hvp(extended_rosenbrock, z, v),
+        options={"xtol": 1e-12, "maxiter": 1000},
+    )
     assert ref.success
     assert np.max(np.abs(x - 1.0)) < 1e-8 and np.max(np.abs(ref.x - 1.0)) < 1e-6
     assert grad_norms[-1] <= 1e-8 and len(grad_norms) == len(products) + 1
@@ -127,10 +146,13 @@ def test_newton_cg_on_a_convex_quadratic_reaches_the_solution_of_the_linear_syst
 
 # ---- RK4, divergence, instantaneous change of variables -------------------------------------
 
+
 def test_rk4_is_fourth_order_on_exponential_growth():
     a, t_end = -1.3, 2.0
-    errors = [abs(FUNCS["rk4"](lambda y: a * y, np.array([1.0]), t_end, s)[0] - np.exp(a * t_end))
-              for s in (10, 20, 40)]
+    errors = [
+        abs(FUNCS["rk4"](lambda y: a * y, np.array([1.0]), t_end, s)[0] - np.exp(a * t_end))
+        for s in (10, 20, 40)
+    ]
     orders = np.log2(np.array(errors[:-1]) / np.array(errors[1:]))
     assert np.all(np.abs(orders - 4.0) < 0.2)
 
@@ -142,9 +164,15 @@ def test_rk4_matches_solve_ivp_on_a_nonlinear_field_forwards_and_backwards():
     y0 = np.array([[1.0, 0.0], [0.3, -0.5]])
     for t_end in (1.5, -1.5):
         ours = FUNCS["rk4"](field, y0, t_end, 200)
-        for row, start in zip(ours, y0):
-            ref = scipy.integrate.solve_ivp(lambda t, y: np.asarray(field(y)), (0.0, t_end), start,
-                                            method="DOP853", rtol=1e-12, atol=1e-12)
+        for row, start in zip(ours, y0, strict=False):
+            ref = scipy.integrate.solve_ivp(
+                lambda t, y: np.asarray(field(y)),
+                (0.0, t_end),
+                start,
+                method="DOP853",
+                rtol=1e-12,
+                atol=1e-12,
+            )
             assert np.allclose(row, ref.y[:, -1], rtol=1e-9, atol=1e-10)
 
 
@@ -157,8 +185,10 @@ def test_batched_divergence_equals_jacobian_trace_row_by_row():
 
     Z = rng.standard_normal((6, 3))
     div = FUNCS["divergence"](field, Z)
-    for z, d in zip(Z, div):
-        assert d == pytest.approx(jacobian_trace(lambda x: field(x[None, :])[0], z), rel=1e-13, abs=1e-13)
+    for z, d in zip(Z, div, strict=False):
+        assert d == pytest.approx(
+            jacobian_trace(lambda x: field(x[None, :])[0], z), rel=1e-13, abs=1e-13
+        )
 
 
 def test_augmented_flow_of_a_linear_field_changes_log_density_by_minus_t_trace():
@@ -173,19 +203,22 @@ def test_augmented_flow_of_a_linear_field_changes_log_density_by_minus_t_trace()
 
 # ---- the random projection of the Jacobian penalty ------------------------------------------
 
+
 def test_projected_logits_gradient_rows_are_u_transpose_J_for_each_image():
     net = MLP([5, 7, 4], activation="tanh", rng=0)
-    projected = _namespace(net0=net)["projected_logits"]      # the chapter's function, this net
+    projected = _namespace(net0=net)["projected_logits"]  # the chapter's function, this net
     rows = autograd.grad(projected, 1)
     rng = np.random.default_rng(6)
     X = rng.standard_normal((3, 5))
-    J = net.input_jacobian(X)                                    # (3, 4, 5)
-    for k in range(4):                                           # u = e_k gives row k exactly
+    J = net.input_jacobian(X)  # (3, 4, 5)
+    for k in range(4):  # u = e_k gives row k exactly
         U = np.zeros((3, 4))
         U[:, k] = 1.0
         assert np.allclose(rows(net.params(), X, U), J[:, k, :], rtol=1e-12, atol=1e-14)
     U = rng.standard_normal((3, 4))
-    assert np.allclose(rows(net.params(), X, U), np.einsum("ik,ikj->ij", U, J), rtol=1e-12, atol=1e-14)
+    assert np.allclose(
+        rows(net.params(), X, U), np.einsum("ik,ikj->ij", U, J), rtol=1e-12, atol=1e-14
+    )
     # E |J^T u|^2 = |J|_F^2 for u ~ N(0, I): the mean of many probes is close
     draws = rng.standard_normal((4000, 4))
     estimate = np.mean(np.sum((draws @ J[0]) ** 2, axis=1))
@@ -201,18 +234,23 @@ def test_iterated_fgsm_stays_in_the_box_and_one_step_is_fgsm():
     X_adv = FUNCS["iterated_fgsm"](net, X, y, eps)
     assert np.all(np.abs(X_adv - X) <= eps + 1e-15)
     assert np.all((X_adv >= 0.0) & (X_adv <= 1.0))
-    assert np.array_equal(FUNCS["iterated_fgsm"](net, X, y, eps, steps=1),
-                          fgsm(net, X, y, eps / 4, clip=(0.0, 1.0)))
+    assert np.array_equal(
+        FUNCS["iterated_fgsm"](net, X, y, eps, steps=1), fgsm(net, X, y, eps / 4, clip=(0.0, 1.0))
+    )
 
 
 # ---- the PDE residuals ----------------------------------------------------------------------
+
 
 def test_bratu_jacobian_is_the_closed_form_tridiagonal_matrix():
     n, lam = 9, 1.0
     u = np.linspace(-0.5, 0.7, n)
     h2 = 1.0 / (n + 1) ** 2
-    expected = (np.diag(-2.0 / h2 + lam * np.exp(u)) + np.diag(np.full(n - 1, 1.0 / h2), 1)
-                + np.diag(np.full(n - 1, 1.0 / h2), -1))
+    expected = (
+        np.diag(-2.0 / h2 + lam * np.exp(u))
+        + np.diag(np.full(n - 1, 1.0 / h2), 1)
+        + np.diag(np.full(n - 1, 1.0 / h2), -1)
+    )
     assert np.allclose(jacobian(FUNCS["bratu"], u), expected, rtol=1e-14, atol=0)
 
 
@@ -227,6 +265,7 @@ def test_bratu_2d_jacobian_is_the_five_point_stencil_and_five_colours_suffice():
     J = jacobian(FUNCS["bratu_2d"], u)
     assert np.allclose(J, expected, rtol=1e-14, atol=0)
     colors = (a + 2 * b) % 5
-    assert np.allclose(sparse_jacobian(FUNCS["bratu_2d"], u, distance <= 1, colors=colors), J,
-                       rtol=1e-14, atol=0)
+    assert np.allclose(
+        sparse_jacobian(FUNCS["bratu_2d"], u, distance <= 1, colors=colors), J, rtol=1e-14, atol=0
+    )
     assert color_columns(distance <= 1).max() + 1 >= 5

@@ -15,10 +15,10 @@ import warnings
 import autograd.numpy as anp
 import numpy as np
 import pytest
+from chapter_code import chapter_functions
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chapter_code import chapter_functions
 from jaccourse.nn import softmax
 
 INLINE = ("softmax_vjp_by_hand",)
@@ -33,14 +33,17 @@ softmax_vjp_by_hand = _chapter_functions()["softmax_vjp_by_hand"]
 
 
 @settings(max_examples=60, deadline=None)
-@given(n=st.integers(1, 30), seed=st.integers(0, 2**32 - 1),
-       scale=st.sampled_from([0.1, 1.0, 10.0, 1e4]))
+@given(
+    n=st.integers(1, 30),
+    seed=st.integers(0, 2**32 - 1),
+    scale=st.sampled_from([0.1, 1.0, 10.0, 1e4]),
+)
 def test_softmax_vjp_by_hand_matches_the_package_and_the_full_jacobian(n, seed, scale):
     rng = np.random.default_rng(seed)
     z = scale * rng.standard_normal(n)
     u = rng.standard_normal(n)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")                 # no overflow anywhere, even at 1e4
+        warnings.simplefilter("error")  # no overflow anywhere, even at 1e4
         by_hand = softmax_vjp_by_hand(z, u)
         package = softmax.vjp(z, u)
         full = u @ softmax.jacobian(z)
@@ -59,9 +62,12 @@ def test_softmax_vjp_by_hand_kills_the_shift_direction():
         assert np.allclose(softmax_vjp_by_hand(z, np.ones(n)), 0.0, atol=1e-15)
 
 
-@pytest.mark.parametrize("z, u, expected", [
-    ([0.0, 0.0], [1.0, 0.0], [0.25, -0.25]),          # the package's docstring example
-    ([1e4, -1e4], [1.0, 2.0], [0.0, 0.0]),            # saturated: s = (1, 0), J = 0
-])
+@pytest.mark.parametrize(
+    "z, u, expected",
+    [
+        ([0.0, 0.0], [1.0, 0.0], [0.25, -0.25]),  # the package's docstring example
+        ([1e4, -1e4], [1.0, 2.0], [0.0, 0.0]),  # saturated: s = (1, 0), J = 0
+    ],
+)
 def test_softmax_vjp_by_hand_known_values(z, u, expected):
     assert np.allclose(softmax_vjp_by_hand(np.array(z), np.array(u)), expected, atol=1e-15)

@@ -21,25 +21,32 @@ from pathlib import Path
 
 import pytest
 
-from jaccourse.toc import (WORDS_PER_MINUTE, core_and_optional, is_notebook, prose_words,
-                           reading_time, toc_entries)
+from jaccourse.toc import (
+    WORDS_PER_MINUTE,
+    core_and_optional,
+    is_notebook,
+    prose_words,
+    reading_time,
+    toc_entries,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [entry.page for entry in toc_entries(ROOT)]
 #: Front and back matter: no goals box, and they may point anywhere.
 MATTER = {"intro", "notation", "api", "instructors", "references"}
-CHAPTERS = [p for p in PAGES if is_notebook(p) and p.stem not in MATTER
-            and p.parent.name != "api"]
+CHAPTERS = [p for p in PAGES if is_notebook(p) and p.stem not in MATTER and p.parent.name != "api"]
 WORD_LIMIT = 4000
 
-LABEL = re.compile(r"^\(([\w-]+)\)=|^:label: *([\w-]+)|\$\$ *\(([\w-]+)\) *$|^:name: *([\w-]+)",
-                   re.M)
+LABEL = re.compile(
+    r"^\(([\w-]+)\)=|^:label: *([\w-]+)|\$\$ *\(([\w-]+)\) *$|^:name: *([\w-]+)", re.M
+)
 USE = re.compile(r"\{(prf:ref|eq|numref|ref)\}`(?:[^`<]*<)?([\w-]+)>?`")
 
 
 def goals_box(text: str) -> str | None:
-    match = re.search(r"^(`{3,}|:{3,})\{admonition\}[^\n]*\n:class: chapter-goals\n(.*?)^\1$",
-                      text, re.S | re.M)
+    match = re.search(
+        r"^(`{3,}|:{3,})\{admonition\}[^\n]*\n:class: chapter-goals\n(.*?)^\1$", text, re.S | re.M
+    )
     return match.group(2) if match else None
 
 
@@ -55,10 +62,14 @@ def test_no_page_uses_a_result_a_later_page_establishes():
     for i, text in enumerate(texts):
         for match in LABEL.finditer(text):
             established.setdefault(next(g for g in match.groups() if g), i)
-    borrowed = [f"{PAGES[i].stem} uses {m.group(2)}, established later in "
-                f"{PAGES[established[m.group(2)]].stem}"
-                for i, text in enumerate(texts) if PAGES[i].stem not in MATTER
-                for m in USE.finditer(text) if established.get(m.group(2), -1) > i]
+    borrowed = [
+        f"{PAGES[i].stem} uses {m.group(2)}, established later in "
+        f"{PAGES[established[m.group(2)]].stem}"
+        for i, text in enumerate(texts)
+        if PAGES[i].stem not in MATTER
+        for m in USE.finditer(text)
+        if established.get(m.group(2), -1) > i
+    ]
     assert not borrowed, "\n".join(borrowed)
 
 
@@ -74,12 +85,13 @@ def test_a_goals_box_opens_the_chapter(page):
     box = goals_box(text)
     assert box is not None, f"{page.stem}: no goals box (admonition of class chapter-goals)"
     body = text.split("\n---\n", 1)[1] if text.startswith("---") else text
-    before = body[:body.index(":class: chapter-goals")]
+    before = body[: body.index(":class: chapter-goals")]
     headings = re.findall(r"^# .*$", before, re.M)
     assert len(headings) == 1, f"{page.stem}: the goals box must follow the title directly"
-    between = before[before.index(headings[0]) + len(headings[0]):]
-    between = re.sub(r"^\(.*\)=$|^\+\+\+.*$|^%.*$|^(`{3,}|:{3,})\{admonition\}.*$", "",
-                     between, flags=re.M)
+    between = before[before.index(headings[0]) + len(headings[0]) :]
+    between = re.sub(
+        r"^\(.*\)=$|^\+\+\+.*$|^%.*$|^(`{3,}|:{3,})\{admonition\}.*$", "", between, flags=re.M
+    )
     assert not between.strip(), f"{page.stem}: text between the title and the goals box"
     assert "**Before you start:**" in box and "**You will be able to:**" in box, page.stem
     if page != CHAPTERS[0]:  # the background page needs only school calculus and Python
@@ -100,25 +112,30 @@ def test_the_stated_reading_times_are_the_computed_ones(page):
     assert numbers == expected, (
         f"{page.stem}: the goals box says {numbers} minutes; {time.core_words} words of core "
         f"prose and {time.optional_words} optional give {expected} at {WORDS_PER_MINUTE} words "
-        "a minute, rounded up to 5")
+        "a minute, rounded up to 5"
+    )
 
 
 def test_no_core_path_uses_a_result_of_a_going_further_section():
     """The intro says the "Going further" sections are optional, nothing later depends on
     them: in the text of the chapters outside them (exercises aside), no equation or
-    statement (``{eq}``, ``{prf:ref}``) they establish is used. A ``{ref}`` to such a section is a pointer, as a
-    ``{doc}`` to a later page is."""
+    statement (``{eq}``, ``{prf:ref}``) they establish is used. A ``{ref}`` to such a section
+    is a pointer, as a ``{doc}`` to a later page is."""
     optional_labels: dict[str, str] = {}
     cores = {}
     for page in CHAPTERS:
         core, optional = core_and_optional(page.read_text(encoding="utf-8"))
         # the text of the chapter: its exercises (which may say what they build on) left out
-        cores[page.stem] = re.split(r"^\(\w+-sec-exercises\)=$|^## Exercises$", core,
-                                    maxsplit=1, flags=re.M)[0]
+        cores[page.stem] = re.split(
+            r"^\(\w+-sec-exercises\)=$|^## Exercises$", core, maxsplit=1, flags=re.M
+        )[0]
         for match in LABEL.finditer(optional):
             optional_labels[next(g for g in match.groups() if g)] = page.stem
-    used = [f"{stem} cites {m.group(2)} (Going further in {optional_labels[m.group(2)]})"
-            for stem, core in cores.items() for m in USE.finditer(core)
-            if m.group(2) in optional_labels and m.group(1) in ("eq", "prf:ref")]
+    used = [
+        f"{stem} cites {m.group(2)} (Going further in {optional_labels[m.group(2)]})"
+        for stem, core in cores.items()
+        for m in USE.finditer(core)
+        if m.group(2) in optional_labels and m.group(1) in ("eq", "prf:ref")
+    ]
     assert optional_labels, "no Going-further section establishes a label: the test tests nothing"
     assert not used, "\n".join(used)

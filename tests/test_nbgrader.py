@@ -47,8 +47,9 @@ NBGRADER = str(BIN / "nbgrader")
 
 
 def _run(args: list[str], cwd: Path, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([NBGRADER, *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [NBGRADER, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def _check(run: subprocess.CompletedProcess) -> None:
@@ -57,16 +58,28 @@ def _check(run: subprocess.CompletedProcess) -> None:
 
 def _parallel(commands: list[tuple[list[str], Path]], env: dict) -> None:
     """Run nbgrader commands that touch no gradebook at the same time."""
-    procs = [subprocess.Popen([NBGRADER, *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for args, cwd in commands]
-    for proc, (args, _) in zip(procs, commands):
+    procs = [
+        subprocess.Popen(
+            [NBGRADER, *args],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args, cwd in commands
+    ]
+    for proc, (args, _) in zip(procs, commands, strict=False):
         _, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{err[-3000:]}"
 
 
 def _answers(nb: nbformat.NotebookNode) -> dict[str, str]:
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("solution")}
+    return {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -83,15 +96,19 @@ def cycle(tmp_path_factory) -> dict:
         return [*x, f"--Exchange.cache={cache / name}"]
 
     written = write_student_edition(course, source=ROOT, format="nbgrader", chapters=CHAPTERS)
-    _check(_run(["generate_assignment", "*"], course, env))     # every chapter, one process
+    _check(_run(["generate_assignment", "*"], course, env))  # every chapter, one process
     for chapter in CHAPTERS:
         _check(_run(["release_assignment", chapter, *x], course, env))
     home = {s: base / "students" / s for s in STUDENTS}
     for folder in home.values():
         folder.mkdir(parents=True)
-    _parallel([(["fetch_assignment", ch, "--course", "jaccourse", *as_student("alice")],
-                home["alice"])
-               for ch in CHAPTERS], env)
+    _parallel(
+        [
+            (["fetch_assignment", ch, "--course", "jaccourse", *as_student("alice")], home["alice"])
+            for ch in CHAPTERS
+        ],
+        env,
+    )
     for chapter in CHAPTERS:
         source = nbformat.read(course / "source" / chapter / f"{chapter}.ipynb", as_version=4)
         reference = _answers(source)
@@ -109,21 +126,45 @@ def cycle(tmp_path_factory) -> dict:
                         assert WRONG_FROM in cell.source
                         cell.source = cell.source.replace(WRONG_FROM, WRONG_TO)
             nbformat.write(nb, path)
-    _parallel([(["submit", ch, "--course", "jaccourse", "--student", s, *as_student(s)], home[s])
-               for s in STUDENTS for ch in CHAPTERS], env)
+    _parallel(
+        [
+            (["submit", ch, "--course", "jaccourse", "--student", s, *as_student(s)], home[s])
+            for s in STUDENTS
+            for ch in CHAPTERS
+        ],
+        env,
+    )
     for chapter in CHAPTERS:
         _check(_run(["collect", chapter, *x], course, env))
     _check(_run(["autograde", "*"], course, env))
     _check(_run(["generate_feedback", "*"], course, env))
     _parallel([(["release_feedback", ch, *x], course) for ch in CHAPTERS], env)
-    _check(_run(["fetch_feedback", "linear-maps", "--course", "jaccourse", "--student", "carol",
-                 *as_student("carol")], home["carol"], env))
+    _check(
+        _run(
+            [
+                "fetch_feedback",
+                "linear-maps",
+                "--course",
+                "jaccourse",
+                "--student",
+                "carol",
+                *as_student("carol"),
+            ],
+            home["carol"],
+            env,
+        )
+    )
     _check(_run(["export", "--to", str(base / "grades.csv")], course, env))
     with open(base / "grades.csv", newline="", encoding="utf-8") as handle:
         grades = {(row["assignment"], row["student_id"]): row for row in csv.DictReader(handle)}
     fetched = sorted((home["carol"] / "linear-maps" / "feedback").glob("*/linear-maps.html"))
-    return {"course": course, "written": written, "grades": grades, "csv": base / "grades.csv",
-            "fetched_feedback": fetched}
+    return {
+        "course": course,
+        "written": written,
+        "grades": grades,
+        "csv": base / "grades.csv",
+        "fetched_feedback": fetched,
+    }
 
 
 def _source(cycle, chapter: str) -> nbformat.NotebookNode:
@@ -136,7 +177,7 @@ def test_the_course_folder_has_a_config_and_one_assignment_per_chapter(cycle):
     assert written[-1] == "nbgrader_config.py"
     assert sorted(written[:-1]) == sorted(f"source/{ch}/{ch}.ipynb" for ch in CHAPTERS)
     config = (course / "nbgrader_config.py").read_text(encoding="utf-8")
-    assert 'c.CourseDirectory.course_id = \'jaccourse\'' in config
+    assert "c.CourseDirectory.course_id = 'jaccourse'" in config
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -148,7 +189,7 @@ def test_each_answer_cell_is_followed_by_a_locked_test_cell_worth_points(cycle, 
         answer, test = cells[k], cells[k + 1]
         label = answer.metadata["nbgrader"]["grade_id"].removeprefix("answer-")
         assert "# BEGIN SOLUTION" in answer.source and "# END SOLUTION" in answer.source
-        assert f'verdict = exercises.check_' in answer.source and label in answer.source
+        assert "verdict = exercises.check_" in answer.source and label in answer.source
         assert "source_hidden" not in answer.metadata.get("jupyter", {})
         meta = test.metadata["nbgrader"]
         assert meta["grade"] and meta["locked"] and not meta["solution"]
@@ -159,8 +200,9 @@ def test_each_answer_cell_is_followed_by_a_locked_test_cell_worth_points(cycle, 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_the_release_has_no_solution(cycle, chapter):
     source = _source(cycle, chapter)
-    release = nbformat.read(cycle["course"] / "release" / chapter / f"{chapter}.ipynb",
-                            as_version=4)
+    release = nbformat.read(
+        cycle["course"] / "release" / chapter / f"{chapter}.ipynb", as_version=4
+    )
     for grade_id, answer in _answers(source).items():
         region = re.search(r"# BEGIN SOLUTION\n(.*?)\n\s*# END SOLUTION", answer, re.S)
         released = _answers(release)[grade_id]
@@ -175,8 +217,9 @@ def test_grades_full_marks_zero_and_one_exercise_lost(cycle):
     assert len(grades) == len(CHAPTERS) * len(STUDENTS)
     for chapter in CHAPTERS:
         max_score = float(grades[(chapter, "alice")]["max_score"])
-        expected = sum(1 for c in _source(cycle, chapter).cells
-                       if c.metadata.get("nbgrader", {}).get("grade"))
+        expected = sum(
+            1 for c in _source(cycle, chapter).cells if c.metadata.get("nbgrader", {}).get("grade")
+        )
         assert max_score == expected >= 2
         assert float(grades[(chapter, "alice")]["score"]) == max_score
         assert float(grades[(chapter, "bob")]["score"]) == 0

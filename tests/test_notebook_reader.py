@@ -51,8 +51,12 @@ def _labels_by_page() -> dict[str, str]:
     found: dict[str, str] = {}
     for path in sorted((ROOT / "book").glob("*.md")):
         text = path.read_text(encoding="utf-8")
-        for m in re.finditer(r"^\(([\w-]+)\)=|^:label: *([\w-]+)|\$\$ *\(([\w-]+)\) *$"
-                             r"|^ *name: *([\w-]+)|^:name: *([\w-]+)", text, re.M):
+        for m in re.finditer(
+            r"^\(([\w-]+)\)=|^:label: *([\w-]+)|\$\$ *\(([\w-]+)\) *$"
+            r"|^ *name: *([\w-]+)|^:name: *([\w-]+)",
+            text,
+            re.M,
+        ):
             found.setdefault(next(g for g in m.groups() if g), path.stem)
     return found
 
@@ -65,15 +69,18 @@ def test_chapter_is_stored_as_jupytext_writes_it(path):
     text = path.read_text(encoding="utf-8")
     assert jupytext.writes(jupytext.reads(text, fmt="md:myst"), fmt="md:myst") == text, (
         f"{path.name} is not in jupytext's own form: opening and saving it in JupyterLab would "
-        f"rewrite it (run it through jupytext.read/jupytext.writes)")
+        f"rewrite it (run it through jupytext.read/jupytext.writes)"
+    )
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
 def test_header_does_not_churn_with_the_jupytext_version_or_evaluated_numbers(path):
     header = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
     assert "jupytext_version" not in header["jupytext"]["text_representation"]
-    assert "-jupytext.text_representation.jupytext_version" in \
-        header["jupytext"]["notebook_metadata_filter"]
+    assert (
+        "-jupytext.text_representation.jupytext_version"
+        in header["jupytext"]["notebook_metadata_filter"]
+    )
     # jupyterlab-myst stores the evaluated {eval} expressions in the cells: not in the file
     assert "-user_expressions" in header["jupytext"]["cell_metadata_filter"]
 
@@ -87,17 +94,19 @@ def test_every_quoted_number_is_glued_by_a_cell_above_it(path):
         if cell.cell_type == "code":
             for m in GLUE_CALL.finditer(cell.source):
                 key = m["key"]
-                pattern = (re.escape(key) if not m["f"]
-                           else re.sub(r"\\\{[^}]*\\\}", ".+", re.escape(key)))
+                pattern = (
+                    re.escape(key) if not m["f"] else re.sub(r"\\\{[^}]*\\\}", ".+", re.escape(key))
+                )
                 glued_above.append(re.compile(pattern + "$"))
             continue
         for expression in EVAL.findall(cell.source):
             n_evals += 1
             m = GLUED.match(expression)
-            assert m, f"{path.name}: {{eval}}`{expression}` is not glued(\"key\"[, \"spec\"])"
+            assert m, f'{path.name}: {{eval}}`{expression}` is not glued("key"[, "spec"])'
             assert any(p.match(m["key"]) for p in glued_above), (
                 f"{path.name}: {m['key']!r} is quoted before any cell glues it; the notebook "
-                f"and the site evaluate it after the cells above only")
+                f"and the site evaluate it after the cells above only"
+            )
     assert "{glue:" not in path.read_text(encoding="utf-8"), f"{path.name}: a {{glue:...}} role"
     if "glue(" in path.read_text(encoding="utf-8"):
         assert n_evals > 0
@@ -145,12 +154,14 @@ def test_a_hidden_cell_shows_nothing_of_a_check_or_an_answer(path):
             continue
         first = cell.source.lstrip("\n").split("\n", 1)[0]
         if "remove-cell" in cell.metadata.get("tags", []) or (
-                i in solution and "# BEGIN SOLUTION" not in cell.source):
+            i in solution and "# BEGIN SOLUTION" not in cell.source
+        ):
             assert first.startswith("#"), f"{path.name}, cell {i}: {first!r} is not a comment"
         elif "# BEGIN SOLUTION" in cell.source:
             before = cell.source.split("# BEGIN SOLUTION")[0]
             assert first.strip() == "# BEGIN SOLUTION" or first in before, (
-                f"{path.name}, cell {i}: its first line {first!r} is part of the answer")
+                f"{path.name}, cell {i}: its first line {first!r} is part of the answer"
+            )
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
@@ -166,8 +177,10 @@ def test_solution_text_after_code_is_in_a_closed_dropdown_for_jupyterlab(path):
         elif cell.cell_type == "code":
             seen_code = True
         elif seen_code and "{solution-end}" not in cell.source:
-            assert ":::{admonition} Solution, continued\n:class: dropdown solution-continued" \
-                in cell.source, f"{path.name}, cell {i}: solution text after code, not wrapped"
+            assert (
+                ":::{admonition} Solution, continued\n:class: dropdown solution-continued"
+                in cell.source
+            ), f"{path.name}, cell {i}: solution text after code, not wrapped"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
@@ -182,17 +195,22 @@ def test_prose_uses_only_markup_jupyterlab_renders(path):
         assert "{numref}`" not in src, f"{where}: {{numref}} (shows its label in JupyterLab)"
         assert "{exercise-start}" not in src, f"{where}: a gated exercise"
         spanning = re.search(r"(?<!`)\{[a-z:]+\}`[^`]*\n[^`]*`", src)
-        assert not spanning, f"{where}: {spanning and spanning.group(0)!r}: jupyterlab-myst " \
+        assert not spanning, (
+            f"{where}: {spanning and spanning.group(0)!r}: jupyterlab-myst "
             "reads no role across a line break"
+        )
         for m in re.finditer(r"\{(doc|ref|prf:ref|eq)\}`([^`]*)`", src):
             role, body = m.groups()
             explicit = re.search(r"<[^<>]+>$", body)
             target = body if not explicit else explicit.group(0)[1:-1]
             if role == "doc":
-                assert explicit, f"{where}: {m.group(0)} has no title (JupyterLab shows the file name)"
+                assert explicit, (
+                    f"{where}: {m.group(0)} has no title (JupyterLab shows the file name)"
+                )
             elif LABELS.get(target.strip()) not in (None, path.stem):
                 assert explicit and role != "eq", (
-                    f"{where}: {m.group(0)} points to another page without a readable title")
+                    f"{where}: {m.group(0)} points to another page without a readable title"
+                )
 
 
 def _kernel_stderr(policy: str, tmp_path) -> str:
@@ -222,7 +240,7 @@ def test_kernels_of_the_build_and_the_tests_are_encrypted_and_do_not_warn(tmp_pa
     from jaccourse._inline_values import encrypt_kernel_transport
 
     warning = "Kernel is running over TCP without encryption"
-    assert warning in _kernel_stderr("disabled", tmp_path)   # what the build log showed
+    assert warning in _kernel_stderr("disabled", tmp_path)  # what the build log showed
     assert encrypt_kernel_transport()
     km = KernelManager(kernel_name="python3")
     assert km.transport_encryption == "auto"

@@ -44,18 +44,22 @@ def _headings(path: Path) -> list[tuple[int, str]]:
     body, offset = _body(path)
     lines = body.splitlines()
     tokens = MarkdownIt("commonmark").parse(body)
-    return [(offset + tok.map[0] + 1, " ".join(lines[tok.map[0]:tok.map[1]]))
-            for tok in tokens if tok.type == "heading_open"]
+    return [
+        (offset + tok.map[0] + 1, " ".join(lines[tok.map[0] : tok.map[1]]))
+        for tok in tokens
+        if tok.type == "heading_open"
+    ]
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
 def test_headings_contain_no_math(path: Path):
     headings = _headings(path)
     assert headings, f"{path.name}: no heading found (is the page empty?)"
-    bad = [f"{path.name}:{line}: {text}" for line, text in headings
-           if MATH_IN_HEADING.search(text)]
-    assert not bad, ("math in a heading shows as raw TeX in the table of contents; "
-                     "write it in words or Unicode:\n" + "\n".join(bad))
+    bad = [f"{path.name}:{line}: {text}" for line, text in headings if MATH_IN_HEADING.search(text)]
+    assert not bad, (
+        "math in a heading shows as raw TeX in the table of contents; "
+        "write it in words or Unicode:\n" + "\n".join(bad)
+    )
 
 
 def _figure_cells(path: Path):
@@ -76,15 +80,16 @@ def test_every_figure_cell_has_a_caption_and_alt_text(path: Path):
     for cell, mystnb in _figure_cells(path):
         figure = mystnb.get("figure")
         if "plt.show(" in cell.source and not figure:
-            problems.append(f"{_cell_label(path, cell)}: draws a figure without "
-                            "`mystnb: figure:` metadata (caption, name)")
+            problems.append(
+                f"{_cell_label(path, cell)}: draws a figure without "
+                "`mystnb: figure:` metadata (caption, name)"
+            )
         if figure:
             if not str(figure.get("caption", "")).strip():
                 problems.append(f"{_cell_label(path, cell)}: figure without a caption")
             alt = str((mystnb.get("image") or {}).get("alt", "")).strip()
             if not alt:
-                problems.append(f"{_cell_label(path, cell)}: figure without "
-                                "`mystnb: image: alt:`")
+                problems.append(f"{_cell_label(path, cell)}: figure without `mystnb: image: alt:`")
     assert not problems, "\n".join(problems)
 
 
@@ -96,8 +101,8 @@ def _directive_options(lines: list[str], start: int) -> dict[str, str]:
     options: dict[str, str] = {}
     i = start + 1
     if i < len(lines) and lines[i].strip() == "---":
-        end = lines.index("---", i + 1) if "---" in lines[i + 1:] else i
-        block = yaml.safe_load("\n".join(lines[i + 1:end])) or {}
+        end = lines.index("---", i + 1) if "---" in lines[i + 1 :] else i
+        block = yaml.safe_load("\n".join(lines[i + 1 : end])) or {}
         return {str(k): str(v) for k, v in block.items()}
     while i < len(lines):
         match = re.match(r"^:([\w-]+):\s*(.*)$", lines[i])
@@ -116,13 +121,17 @@ def test_every_image_directive_and_markdown_image_has_alt_text(path: Path):
     for number, line in enumerate(lines):
         match = DIRECTIVE.match(line)
         if match and not _directive_options(lines, number).get("alt", "").strip():
-            problems.append(f"{path.name}:{offset + number + 1}: {{{match.group('name')}}} "
-                            "directive without :alt:")
+            problems.append(
+                f"{path.name}:{offset + number + 1}: {{{match.group('name')}}} "
+                "directive without :alt:"
+            )
     for token in MarkdownIt("commonmark").parse(body):
         for child in token.children or []:
             if child.type == "image" and not child.content.strip():
-                problems.append(f"{path.name}:{offset + token.map[0] + 1}: Markdown image "
-                                f"{child.attrs.get('src')!r} with empty alt text")
+                problems.append(
+                    f"{path.name}:{offset + token.map[0] + 1}: Markdown image "
+                    f"{child.attrs.get('src')!r} with empty alt text"
+                )
     assert not problems, "\n".join(problems)
 
 
@@ -131,8 +140,10 @@ def test_the_heading_parser_sees_headings_and_skips_code():
     Python comment in a code cell is not a heading."""
     import tempfile
 
-    sample = ("---\nkernelspec:\n  name: python3\n---\n\n# Title\n\n```{code-cell} ipython3\n"
-              "# a comment with $x$\n```\n\n## The map $T$\n\nText\n")
+    sample = (
+        "---\nkernelspec:\n  name: python3\n---\n\n# Title\n\n```{code-cell} ipython3\n"
+        "# a comment with $x$\n```\n\n## The map $T$\n\nText\n"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "sample.md"
         page.write_text(sample, encoding="utf-8")

@@ -27,13 +27,13 @@ import jupytext
 import nbformat
 import pytest
 from markdown_it import MarkdownIt
+from test_plain_markdown import raw_myst
 
+from jaccourse import student_edition
+from jaccourse.student_edition import main, student_text, write_student_edition
 from jaccourse.toc import notebook_pages
 
 ROOT = Path(__file__).resolve().parents[1]
-from jaccourse import student_edition
-from test_plain_markdown import raw_myst
-from jaccourse.student_edition import main, student_text, write_student_edition
 
 FRONT = textwrap.dedent("""\
     ---
@@ -111,10 +111,19 @@ POLAR = chapter("""\
 # student_text on synthetic chapters
 # --------------------------------------------------------------------------------------------
 
+
 def test_solution_block_is_replaced_by_the_stub_of_its_answer_cell():
     out = student_text(POLAR)
-    for gone in ("SOLUTION-PROSE", "np.cos(theta), -r", "BEGIN SOLUTION", "END SOLUTION",
-                 "assert verdict.correct", "solution-start", "solution-end", "dropdown"):
+    for gone in (
+        "SOLUTION-PROSE",
+        "np.cos(theta), -r",
+        "BEGIN SOLUTION",
+        "END SOLUTION",
+        "assert verdict.correct",
+        "solution-start",
+        "solution-end",
+        "dropdown",
+    ):
         assert gone not in out, gone
     stub = [c for c in cells(out) if c.cell_type == "code" and "polar_jacobian" in c.source]
     assert len(stub) == 1
@@ -301,11 +310,17 @@ def test_one_piece_solution_directives_are_removed_and_exercises_become_bold_lin
         The end.
         """)
     out = student_text(text)
-    for gone in ("ONE-PIECE-SOLUTION", "nested_secret", "COLON-FENCE-SOLUTION", "{solution}",
-                 "{exercise}"):
+    for gone in (
+        "ONE-PIECE-SOLUTION",
+        "nested_secret",
+        "COLON-FENCE-SOLUTION",
+        "{solution}",
+        "{exercise}",
+    ):
         assert gone not in out, gone
     assert [c.source for c in cells(out)] == [
-        "**Exercise (x-ex-plain)**\n\nShow that ONE-PIECE-TASK holds.\n\nThe end."]
+        "**Exercise (x-ex-plain)**\n\nShow that ONE-PIECE-TASK holds.\n\nThe end."
+    ]
 
 
 def test_markup_inside_a_fenced_example_is_left_alone():
@@ -449,12 +464,14 @@ def test_a_non_string_is_refused():
 # write_student_edition and main on a small synthetic course
 # --------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def course(tmp_path: Path) -> Path:
     root = tmp_path / "course"
     (root / "book").mkdir(parents=True)
     (root / "_config.yml").write_text('title: "A small course"\n', encoding="utf-8")
-    (root / "_toc.yml").write_text(textwrap.dedent("""\
+    (root / "_toc.yml").write_text(
+        textwrap.dedent("""\
         format: jb-book
         root: book/intro
         parts:
@@ -462,7 +479,9 @@ def course(tmp_path: Path) -> Path:
             chapters:
               - file: book/polar
               - file: book/bibliography
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     intro = chapter("# Intro\n\n~~~{code-cell} ipython3\nx = 1\n~~~\n")
     (root / "book" / "intro.md").write_text(intro, encoding="utf-8")
     (root / "book" / "polar.md").write_text(POLAR, encoding="utf-8")
@@ -489,8 +508,9 @@ def test_write_student_edition_writes_one_notebook_per_notebook_page_and_a_readm
     assert (out / "polar.ipynb").read_bytes() == again[1].read_bytes()
 
 
-def test_write_student_edition_finds_the_course_from_the_current_directory(course, tmp_path,
-                                                                           monkeypatch):
+def test_write_student_edition_finds_the_course_from_the_current_directory(
+    course, tmp_path, monkeypatch
+):
     monkeypatch.chdir(course / "book")
     written = write_student_edition(tmp_path / "student")
     assert [p.name for p in written] == ["intro.ipynb", "polar.ipynb", "README.md"]
@@ -499,36 +519,52 @@ def test_write_student_edition_finds_the_course_from_the_current_directory(cours
 def test_write_student_edition_without_any_toc_is_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(student_edition, "__file__", str(tmp_path / "pkg" / "jaccourse" / "x.py"))
-    with pytest.raises(ValueError, match=r"^write_student_edition: source was not given and no "
-                                         r"_toc.yml was found"):
+    with pytest.raises(
+        ValueError,
+        match=r"^write_student_edition: source was not given and no "
+        r"_toc.yml was found",
+    ):
         write_student_edition(tmp_path / "student")
 
 
 def test_write_student_edition_refuses_an_out_that_is_a_file(course, tmp_path):
     a_file = tmp_path / "notes.txt"
     a_file.write_text("x", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"^write_student_edition: out must be a folder.*"
-                                         r"existing file"):
+    with pytest.raises(
+        ValueError,
+        match=r"^write_student_edition: out must be a folder.*"
+        r"existing file",
+    ):
         write_student_edition(a_file, source=course)
     with pytest.raises(TypeError, match=r"^write_student_edition: out must be a folder path"):
         write_student_edition(3, source=course)  # type: ignore[arg-type]
 
 
 def test_write_student_edition_refuses_a_source_without_toc_or_with_missing_pages(course, tmp_path):
-    with pytest.raises(ValueError, match=r"^write_student_edition: source must be the course "
-                                         r"repository"):
+    with pytest.raises(
+        ValueError,
+        match=r"^write_student_edition: source must be the course "
+        r"repository",
+    ):
         write_student_edition(tmp_path / "student", source=course / "book")
     (course / "book" / "polar.md").unlink()
-    with pytest.raises(ValueError, match=r"^write_student_edition: source has a _toc.yml naming "
-                                         r"files that do not exist: \['book/polar.md'\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"^write_student_edition: source has a _toc.yml naming "
+        r"files that do not exist: \['book/polar.md'\]",
+    ):
         write_student_edition(tmp_path / "student", source=course)
 
 
 def test_write_student_edition_names_the_page_with_malformed_markup(course, tmp_path):
-    (course / "book" / "polar.md").write_text(POLAR.replace(F + "{solution-end}\n" + F, ""),
-                                              encoding="utf-8")
-    with pytest.raises(ValueError, match=r"^write_student_edition: source page book/polar.md: "
-                                         r"student_text: myst_text has a solution-start"):
+    (course / "book" / "polar.md").write_text(
+        POLAR.replace(F + "{solution-end}\n" + F, ""), encoding="utf-8"
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"^write_student_edition: source page book/polar.md: "
+        r"student_text: myst_text has a solution-start",
+    ):
         write_student_edition(tmp_path / "student", source=course)
     assert not (tmp_path / "student").exists()  # nothing half-written
 
@@ -544,20 +580,43 @@ def test_main_writes_the_edition_and_reports_bad_input_with_exit_code_2(course, 
 
 
 def test_the_module_runs_with_python_dash_m(course, tmp_path):
-    run = subprocess.run([sys.executable, "-m", "jaccourse.student_edition",
-                          "--out", str(tmp_path / "student"), "--source", str(course)],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jaccourse.student_edition",
+            "--out",
+            str(tmp_path / "student"),
+            "--source",
+            str(course),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "student" / "polar.ipynb").is_file()
-    bad = subprocess.run([sys.executable, "-m", "jaccourse.student_edition",
-                          "--out", str(tmp_path / "student"), "--source", str(tmp_path)],
-                         capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jaccourse.student_edition",
+            "--out",
+            str(tmp_path / "student"),
+            "--source",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode == 2 and "no _toc.yml" in bad.stderr
 
 
 def test_sphinx_hook_hides_solutions_only_when_hide_solutions_is_on():
     """The extension for hide_solutions: solution prose goes, solution code cells stay (the
     build runs them, so the checks still prove the solutions) tagged remove-cell."""
+
     class App:
         class config:
             hide_solutions = False
@@ -571,11 +630,16 @@ def test_sphinx_hook_hides_solutions_only_when_hide_solutions_is_on():
     assert "SOLUTION-PROSE" not in source[0] and "solution-start" not in source[0]
     assert "{exercise-start}" in source[0] and "{exercise-end}" in source[0]  # kept for Sphinx
     nb = jupytext.reads(source[0], fmt="myst")
-    code = [(c.source.splitlines()[0], c.metadata.get("tags")) for c in nb.cells
-            if c.cell_type == "code"]
-    assert code == [("import numpy as np", None),
-                    ("def polar_jacobian(q):", ["remove-cell"]),
-                    ("assert verdict.correct", ["hide-input", "remove-cell"])]
+    code = [
+        (c.source.splitlines()[0], c.metadata.get("tags"))
+        for c in nb.cells
+        if c.cell_type == "code"
+    ]
+    assert code == [
+        ("import numpy as np", None),
+        ("def polar_jacobian(q):", ["remove-cell"]),
+        ("assert verdict.correct", ["hide-input", "remove-cell"]),
+    ]
     assert "np.cos(theta), -r" in nb.cells[3].source  # the answer itself runs in the build
     assert nb.cells[-1].source == "After the exercise, AFTER-TEXT."
 
@@ -593,15 +657,18 @@ def _lines(path: Path) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     if lines and lines[0] == "---":
         end = lines.index("---", 1)
-        lines[:end + 1] = [""] * (end + 1)
+        lines[: end + 1] = [""] * (end + 1)
     return lines
 
 
 def _fences(lines: list[str]) -> list[tuple[str, int, int]]:
     """(info string, first line, end line exclusive) of every top-level fenced block."""
     tokens = MarkdownIt("commonmark").parse("\n".join(lines) + "\n")
-    return [(tok.info.strip(), tok.map[0], tok.map[1]) for tok in tokens
-            if tok.type == "fence" and tok.level == 0]
+    return [
+        (tok.info.strip(), tok.map[0], tok.map[1])
+        for tok in tokens
+        if tok.type == "fence" and tok.level == 0
+    ]
 
 
 def _solutions(lines: list[str]) -> list[tuple[range, list[tuple[int, int]]]]:
@@ -620,9 +687,13 @@ def _solutions(lines: list[str]) -> list[tuple[range, list[tuple[int, int]]]]:
             found.append(range(first, end))
     blocks = []
     for block in found:
-        answers = [(first, end) for info, first, end in fences
-                   if info.startswith("{code-cell}") and first in block
-                   and any(line.strip() == "# BEGIN SOLUTION" for line in lines[first:end])]
+        answers = [
+            (first, end)
+            for info, first, end in fences
+            if info.startswith("{code-cell}")
+            and first in block
+            and any(line.strip() == "# BEGIN SOLUTION" for line in lines[first:end])
+        ]
         blocks.append((block, answers))
     return blocks
 
@@ -645,8 +716,11 @@ def _labels(lines: list[str]) -> list[str]:
     labels = []
     for info, first, end in _fences(lines):
         if info.split()[:1] in (["{exercise-start}"], ["{exercise}"]):
-            labels += [line.split(":label:", 1)[1].strip() for line in lines[first + 1:end]
-                       if line.strip().startswith(":label:")]
+            labels += [
+                line.split(":label:", 1)[1].strip()
+                for line in lines[first + 1 : end]
+                if line.strip().startswith(":label:")
+            ]
     return labels
 
 
@@ -673,8 +747,9 @@ def _notebook(edition: Path, page: Path) -> nbformat.NotebookNode:
 def test_one_notebook_per_notebook_page_of_the_toc(edition):
     assert NOTEBOOK_PAGES, "no MyST notebook page in _toc.yml"
     written = sorted(p.name for p in edition.glob("*.ipynb"))
-    assert written == sorted(f"{p.stem}.ipynb" for p in NOTEBOOK_PAGES
-                             if p.stem != "instructors")       # instructors' page left out
+    assert written == sorted(
+        f"{p.stem}.ipynb" for p in NOTEBOOK_PAGES if p.stem != "instructors"
+    )  # instructors' page left out
     assert "instructors" in {p.stem for p in NOTEBOOK_PAGES}
     assert (edition / "README.md").is_file()
 
@@ -685,10 +760,15 @@ def test_no_solution_text_survives(edition, page):
     solutions = _solutions(lines)
     inside = set().union(*(set(block) for block, _ in solutions))
     outside = {line.strip() for k, line in enumerate(lines) if k not in inside}
-    allowed = outside.union(*(_stub_lines(lines, first, end)
-                              for _, answers in solutions for first, end in answers))
-    secret = {lines[k].strip() for block, _ in solutions for k in block
-              if len(lines[k].strip()) >= 25 and lines[k].strip() not in allowed}
+    allowed = outside.union(
+        *(_stub_lines(lines, first, end) for _, answers in solutions for first, end in answers)
+    )
+    secret = {
+        lines[k].strip()
+        for block, _ in solutions
+        for k in block
+        if len(lines[k].strip()) >= 25 and lines[k].strip() not in allowed
+    }
     assert secret, f"{page.name}: its solutions have no line of their own to look for"
     notebook_lines = {line.strip() for line in _page_text(_notebook(edition, page)).splitlines()}
     leaked = sorted(secret & notebook_lines)
@@ -706,8 +786,10 @@ def test_every_exercise_label_survives(edition, page):
 def test_every_chapter_with_exercises_has_a_code_exercise(page):
     """The convention asks for at least one code exercise (an answer cell) per chapter."""
     answers = [a for _, answers in _solutions(_lines(page)) for a in answers]
-    assert answers, (f"{page.name}: no solution holds an answer cell (`# BEGIN SOLUTION` ... "
-                     "`# END SOLUTION`): the chapter has no code exercise yet")
+    assert answers, (
+        f"{page.name}: no solution holds an answer cell (`# BEGIN SOLUTION` ... "
+        "`# END SOLUTION`): the chapter has no code exercise yet"
+    )
 
 
 STUB_LINE = re.compile(r"^(\s+\.\.\.  # your code here|[A-Za-z_]\w* = \.\.\.  # your answer here)$")
@@ -724,24 +806,30 @@ def _output_text(cell: nbformat.NotebookNode) -> str:
 
 
 @pytest.mark.parametrize("page", STUDENT_PAGES, ids=lambda p: p.stem)
-def test_every_student_notebook_runs_and_every_stub_says_not_answered_yet(edition, page,
-                                                                          tmp_path):
+def test_every_student_notebook_runs_and_every_stub_says_not_answered_yet(edition, page, tmp_path):
     from nbclient import NotebookClient
 
     nb = _notebook(edition, page)
     # the chapters read no files relative to book/ (they load data through jaccourse), so
     # they run in an empty folder, as a student's notebook would
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    stubs = [cell for cell in nb.cells if cell.cell_type == "code"
-             and any(STUB_LINE.match(line) for line in cell.source.splitlines())]
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    stubs = [
+        cell
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        and any(STUB_LINE.match(line) for line in cell.source.splitlines())
+    ]
     answers = [a for _, answers in _solutions(_lines(page)) for a in answers]
     assert len(stubs) == len(answers), (
-        f"{page.name}: {len(answers)} answer cells in the source, {len(stubs)} stubs")
+        f"{page.name}: {len(answers)} answer cells in the source, {len(stubs)} stubs"
+    )
     for cell in stubs:
         assert "not answered yet" in _output_text(cell), (
             f"{page.name}: a stub cell did not print 'not answered yet':\n{cell.source}\n"
-            f"output: {_output_text(cell)!r}")
+            f"output: {_output_text(cell)!r}"
+        )
 
 
 @pytest.mark.parametrize("page", STUDENT_PAGES, ids=lambda p: p.stem)
@@ -750,8 +838,12 @@ def test_no_myst_construct_is_left_in_any_markdown_cell(edition, page):
     directives, equation labels, directive options. markdown-it with MyST's own plugins
     (mdit-py-plugins) reads every Markdown cell; it must find none of them."""
     nb = _notebook(edition, page)
-    found = [(k, construct) for k, cell in enumerate(nb.cells) if cell.cell_type == "markdown"
-             for construct in raw_myst(cell.source)]
+    found = [
+        (k, construct)
+        for k, cell in enumerate(nb.cells)
+        if cell.cell_type == "markdown"
+        for construct in raw_myst(cell.source)
+    ]
     assert not found, f"{page.name}: MyST left in the student notebook: {found[:10]}"
 
 
@@ -766,18 +858,25 @@ def _number_contexts(page: Path) -> list[str]:
 
     lines = _lines(page)
     inside = set().union(*(set(block) for block, _ in _solutions(lines)))
-    code = {k for info, first, end in _fences(lines)
-            if info.startswith("{code-cell}") or not info.startswith("{")
-            for k in range(first, end)}
+    code = {
+        k
+        for info, first, end in _fences(lines)
+        if info.startswith("{code-cell}") or not info.startswith("{")
+        for k in range(first, end)
+    }
     contexts = []
     for k, line in enumerate(lines):
         if k in inside or k in code or "`" not in line:
             continue
         children = MYST.parseInline(line)[0].children or []
-        for before, token in zip([None, *children], children):
-            if (token.type == "myst_role" and token.meta["name"] in NUMBER_ROLES
-                    and before is not None and before.type == "text"
-                    and len(before.content.split()) >= 3):
+        for before, token in zip([None, *children], children, strict=False):
+            if (
+                token.type == "myst_role"
+                and token.meta["name"] in NUMBER_ROLES
+                and before is not None
+                and before.type == "text"
+                and len(before.content.split()) >= 3
+            ):
                 contexts.append(" ".join(before.content.split()[-3:]))
     return contexts
 
@@ -793,7 +892,8 @@ def test_every_number_is_filled_in(edition, page):
         after = [m.group(1) for m in re.finditer(re.escape(context) + r" ?(\S*)", text)]
         assert after, f"{page.name}: the words {context!r} before a number are missing"
         assert any(value and not value.startswith(("{", "`")) for value in after), (
-            f"{page.name}: after {context!r} comes {after}, not a number")
+            f"{page.name}: after {context!r} comes {after}, not a number"
+        )
 
 
 def test_the_real_book_has_numbers_to_fill_in():
@@ -807,8 +907,12 @@ def test_references_carry_the_site_numbers(edition):
     import yaml
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    numbered = [Path(c["file"]).stem for part in toc["parts"] if part.get("numbered")
-                for c in part["chapters"]]
+    numbered = [
+        Path(c["file"]).stem
+        for part in toc["parts"]
+        if part.get("numbered")
+        for c in part["chapters"]
+    ]
     for number, stem in enumerate(numbered, start=1):
         if not (edition / f"{stem}.ipynb").is_file():
             continue

@@ -51,8 +51,10 @@ def resolve(name: str) -> str:
     if head in names:
         modules = names[head]
         if len(modules) > 1:
-            raise ValueError(f"{head!r} is public in {', '.join(modules)}: write it with its "
-                             f"module, e.g. {modules[0].split('.', 1)[1]}.{head}")
+            raise ValueError(
+                f"{head!r} is public in {', '.join(modules)}: write it with its "
+                f"module, e.g. {modules[0].split('.', 1)[1]}.{head}"
+            )
         return f"{modules[0]}.{name}"
     try:
         importlib.import_module(f"jaccourse.{head}")
@@ -66,15 +68,22 @@ class ApiRole(SphinxRole):
         name = self.text.strip()
         try:
             if not name or any(ch in name for ch in " <>`~()"):
-                raise ValueError("expected a dotted Python name such as 'load_nist_strd' or "
-                                 "'MLP.predict'")
+                raise ValueError(
+                    "expected a dotted Python name such as 'load_nist_strd' or 'MLP.predict'"
+                )
             target = resolve(name)
         except ValueError as exc:
             msg = self.inliner.reporter.error(f"api role {self.text!r}: {exc}", line=self.lineno)
             return [self.inliner.problematic(self.rawtext, self.rawtext, msg)], [msg]
         node = addnodes.pending_xref(
-            self.rawtext, refdomain="py", reftype="obj", reftarget=target,
-            refexplicit=True, refwarn=True, refdoc=self.env.docname)
+            self.rawtext,
+            refdomain="py",
+            reftype="obj",
+            reftarget=target,
+            refexplicit=True,
+            refwarn=True,
+            refdoc=self.env.docname,
+        )
         node["py:module"] = None
         node["py:class"] = None
         node += nodes.literal(self.rawtext, name, classes=["xref", "py", "py-obj"])

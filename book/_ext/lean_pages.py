@@ -41,8 +41,9 @@ def without_scripts(html: str, *names: str) -> Markup:
     '\\n<p>kept</p>'
     """
     for name in names:
-        pattern = (r'<script\b[^>]*\bsrc="[^"]*' + re.escape(name)
-                   + r'(?:\?[^"]*)?"[^>]*>\s*</script>')
+        pattern = (
+            r'<script\b[^>]*\bsrc="[^"]*' + re.escape(name) + r'(?:\?[^"]*)?"[^>]*>\s*</script>'
+        )
         html = re.sub(pattern, "", str(html))
     return Markup(html)
 

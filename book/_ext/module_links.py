@@ -23,18 +23,21 @@ from __future__ import annotations
 
 import pkgutil
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
 
-API_DIR = "book/api"                 # docname prefix of the module pages
+API_DIR = "book/api"  # docname prefix of the module pages
 PACKAGE = "jaccourse"
 
 # a code name, a word "chapter"/"chapters", or the end of a sentence
-_TOKEN = re.compile(r"(?P<code>``(?P<name>[^`\s]+)``)|(?P<chapter>\b[Cc]hapters?\b)|"
-                    r"(?P<end>[.!?](?=\s|$))")
+_TOKEN = re.compile(
+    r"(?P<code>``(?P<name>[^`\s]+)``)|(?P<chapter>\b[Cc]hapters?\b)|"
+    r"(?P<end>[.!?](?=\s|$))"
+)
 _CODE_CELL = re.compile(r"^(`{3,})\{code-cell\}[^\n]*\n(.*?)^\1[ \t]*$", re.S | re.M)
 _FROM_PACKAGE = re.compile(rf"^\s*from {PACKAGE} import \(?([\w\s,]+?)\)?\s*(?:#.*)?$", re.M)
 _ATTRIBUTE = re.compile(rf"\b{PACKAGE}\.(\w+)")
@@ -51,7 +54,9 @@ def link_chapters(lines: list[str], chapters: dict[str, str]) -> list[str]:
 
     >>> link_chapters(["See the chapters ``sigmoid`` and ``newton``. Calls ``newton``."],
     ...               {"sigmoid": "book/sigmoid", "newton": "book/newton"})
-    ['See the chapters :doc:`sigmoid </book/sigmoid>` and :doc:`newton </book/newton>`. Calls ``newton``.']
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['See the chapters :doc:`sigmoid </book/sigmoid>` and :doc:`newton </book/newton>`.
+      Calls ``newton``.']
     """
     in_sentence = False
     for i, line in enumerate(lines):
@@ -66,7 +71,7 @@ def link_chapters(lines: list[str], chapters: dict[str, str]) -> list[str]:
                 in_sentence = False
             elif in_sentence and match.group("name") in chapters:
                 name = match.group("name")
-                out.append(line[pos:match.start()])
+                out.append(line[pos : match.start()])
                 out.append(f":doc:`{name} </{chapters[name]}>`")
                 pos = match.end()
         if pos:
@@ -78,8 +83,11 @@ def public_modules() -> list[str]:
     """The package's public modules (no ``_private`` ones), by short name, sorted."""
     import jaccourse
 
-    return sorted(info.name for info in pkgutil.iter_modules(jaccourse.__path__)
-                  if not info.name.startswith("_"))
+    return sorted(
+        info.name
+        for info in pkgutil.iter_modules(jaccourse.__path__)
+        if not info.name.startswith("_")
+    )
 
 
 def modules_used(source: str, modules: Iterable[str] | None = None) -> list[str]:
@@ -115,10 +123,14 @@ def modules_used(source: str, modules: Iterable[str] | None = None) -> list[str]
 # Sphinx side
 # --------------------------------------------------------------------------------------------
 
+
 def _chapters(env) -> dict[str, str]:
     """``{short name: docname}`` of every page of the book outside the API pages."""
-    return {docname.rsplit("/", 1)[-1]: docname for docname in sorted(env.found_docs)
-            if not docname.startswith(API_DIR + "/")}
+    return {
+        docname.rsplit("/", 1)[-1]: docname
+        for docname in sorted(env.found_docs)
+        if not docname.startswith(API_DIR + "/")
+    }
 
 
 def _usage(app) -> dict[str, list[str]]:
@@ -145,14 +157,22 @@ def _process_docstring(app, what, name, obj, options, lines) -> None:
 
 
 def _doc_link(docname: str, target: str, child: nodes.Node) -> addnodes.pending_xref:
-    ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + target,
-                                refexplicit=True, refwarn=True, refdoc=docname)
+    ref = addnodes.pending_xref(
+        "",
+        refdomain="std",
+        reftype="doc",
+        reftarget="/" + target,
+        refexplicit=True,
+        refwarn=True,
+        refdoc=docname,
+    )
     ref += child
     return ref
 
 
-def _link_list(docname: str, label: str, targets: list[tuple[str, nodes.Node]],
-               cls: str) -> nodes.paragraph:
+def _link_list(
+    docname: str, label: str, targets: list[tuple[str, nodes.Node]], cls: str
+) -> nodes.paragraph:
     para = nodes.paragraph(classes=[cls])
     para += nodes.strong(text=label)
     para += nodes.Text(" ")
@@ -180,18 +200,24 @@ def _add_links(app, doctree: nodes.document) -> None:
         section = next(iter(doctree.findall(nodes.section)), None)
         if not users or section is None:
             return
-        para = _link_list(docname, "Used in the chapters:",
-                          [(doc, nodes.inline(text=doc.rsplit("/", 1)[-1])) for doc in users],
-                          "jaccourse-used-in")
+        para = _link_list(
+            docname,
+            "Used in the chapters:",
+            [(doc, nodes.inline(text=doc.rsplit("/", 1)[-1])) for doc in users],
+            "jaccourse-used-in",
+        )
         title = next(iter(section.findall(nodes.title)), None)
         section.insert(section.index(title) + 1 if title is not None else 0, para)
         return
     used = usage.get(docname)
     if not used:
         return
-    para = _link_list(docname, "Package modules used on this page:",
-                      [(f"{API_DIR}/{m}", nodes.literal(text=f"{PACKAGE}.{m}")) for m in used],
-                      "jaccourse-modules")
+    para = _link_list(
+        docname,
+        "Package modules used on this page:",
+        [(f"{API_DIR}/{m}", nodes.literal(text=f"{PACKAGE}.{m}")) for m in used],
+        "jaccourse-modules",
+    )
     cell = _first_code_cell_using(doctree)
     if cell is not None:
         cell.parent.insert(cell.parent.index(cell), para)
@@ -204,8 +230,11 @@ def _outdated(app, env, added, changed, removed) -> list[str]:
     """When a chapter changes, the module pages' "Used in" lines may change too."""
     app._jaccourse_module_usage = None
     if any(not doc.startswith(API_DIR + "/") for doc in (*added, *changed, *removed)):
-        return [doc for doc in env.found_docs if doc.startswith(API_DIR + "/")
-                and doc not in added and doc not in changed]
+        return [
+            doc
+            for doc in env.found_docs
+            if doc.startswith(API_DIR + "/") and doc not in added and doc not in changed
+        ]
     return []
 
 

@@ -47,8 +47,9 @@ def _unwrap_continued_solutions(app: Sphinx, doctree: nodes.document) -> None:
         if CONTINUED in node.get("classes", []):
             content = [child for child in node.children if not isinstance(child, nodes.title)]
             for child in content:  # the admonition's classes may have been passed down
-                child["classes"] = [c for c in child.get("classes", [])
-                                    if c not in ("dropdown", CONTINUED)]
+                child["classes"] = [
+                    c for c in child.get("classes", []) if c not in ("dropdown", CONTINUED)
+                ]
             node.replace_self(content)
 
 

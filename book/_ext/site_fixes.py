@@ -14,8 +14,11 @@ from typing import Any
 
 def _script_key(script: Any) -> tuple:
     attributes = getattr(script, "attributes", {}) or {}
-    return (str(getattr(script, "filename", script) or ""), getattr(script, "priority", None),
-            tuple(sorted((k, str(v)) for k, v in attributes.items())))
+    return (
+        str(getattr(script, "filename", script) or ""),
+        getattr(script, "priority", None),
+        tuple(sorted((k, str(v)) for k, v in attributes.items())),
+    )
 
 
 def drop_repeated_scripts(app, pagename, templatename, context, doctree) -> None:

@@ -41,8 +41,13 @@ def _probe():
 
 def _leaky_gain(p):
     a, v = float(p[0]), float(p[1])
-    leaky = Activation("leaky_relu", "max(z, a z)", fn=lambda z: np.where(z > 0, z, a * z),
-                       fn_derivative=lambda z: np.where(z > 0, 1.0, a) + 0.0 * z, lipschitz=1.0)
+    leaky = Activation(
+        "leaky_relu",
+        "max(z, a z)",
+        fn=lambda z: np.where(z > 0, z, a * z),
+        fn_derivative=lambda z: np.where(z > 0, 1.0, a) + 0.0 * z,
+        lipschitz=1.0,
+    )
 
     def init(fan_in, fan_out, rng):
         return rng.normal(0.0, np.sqrt(v), (fan_out, fan_in))
@@ -60,11 +65,12 @@ def _leaky_gain(p):
 
 REFERENCES = {
     "as-ex-iterated": FunctionReference(
-        _iterated_fgsm,
-        [[0.0, 0.5, 1.0, 0.2], [0.9, 0.1, 0.4, 0.7], [0.3, 0.6, 0.95, 0.05]]),
+        _iterated_fgsm, [[0.0, 0.5, 1.0, 0.2], [0.9, 0.1, 0.4, 0.7], [0.3, 0.6, 0.95, 0.05]]
+    ),
     "as-ex-leaky": FunctionReference(
         _leaky_gain,
         [[0.2, 2 / 64], [0.0, 2 / 64], [1.0, 1 / 64], [0.5, 1.6 / 64]],
         close_hint="close, but not the measurement: build the network exactly as the exercise says "
-                   "and return (norm at the input / norm at the last hidden layer) ** (1 / 30)"),
+        "and return (norm at the input / norm at the last hidden layer) ** (1 / 30)",
+    ),
 }

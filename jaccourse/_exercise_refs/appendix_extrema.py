@@ -18,6 +18,7 @@ def _quartic(p):
 REFERENCES = {
     "ax-ex-quartic": JacobianReference(
         jacobian=lambda p: hessian(_quartic, p),
-        points=[[1.0, 1.0], [0.5, -0.3], [-1.2, 2.0], [0.0, 0.0]]),
+        points=[[1.0, 1.0], [0.5, -0.3], [-1.2, 2.0], [0.0, 0.0]],
+    ),
     "ax-ex-exact-minimum": ValueReference(Fraction(-42, 5)),
 }

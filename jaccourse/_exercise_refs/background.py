@@ -14,8 +14,7 @@ import autograd.numpy as np
 from jaccourse.exercises import FunctionReference
 from jaccourse.integrals import integrate_interval
 
-_A = np.array([[1.0, 2.0],
-               [-3.0, 1.0]])
+_A = np.array([[1.0, 2.0], [-3.0, 1.0]])
 
 
 def _inner(y):
@@ -28,10 +27,13 @@ def _stretch(theta):
 
 REFERENCES = {
     "bg-ex-inner": FunctionReference(
-        _inner, [0.0, 0.15, 0.3, 0.45], rtol=1e-10,
+        _inner,
+        [0.0, 0.15, 0.3, 0.45],
+        rtol=1e-10,
         close_hint="too few quadrature nodes? A Gauss-Legendre rule of about 30 nodes "
-                   "integrates exp(x^2) on [y, 1] to rounding error"),
+        "integrates exp(x^2) on [y, 1] to rounding error",
+    ),
     "bg-ex-stretch": FunctionReference(
-        _stretch, [0.0, 0.4, 1.3, 2.2, 3.0, 5.5],
-        factors={"||A u|| (the norm squared?)": _stretch}),
+        _stretch, [0.0, 0.4, 1.3, 2.2, 3.0, 5.5], factors={"||A u|| (the norm squared?)": _stretch}
+    ),
 }

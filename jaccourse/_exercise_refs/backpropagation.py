@@ -39,10 +39,18 @@ _rng = np.random.default_rng(2026)
 REFERENCES = {
     "bp-ex-kronecker": JacobianReference(
         _layer_of_weights,
-        [[0.4, -0.2, 0.3, 0.1, 0.5, -0.6], [1.0, 0.5, -0.25, -0.8, 0.2, 0.3],
-         list(_rng.normal(0.0, 0.7, 6))]),
+        [
+            [0.4, -0.2, 0.3, 0.1, 0.5, -0.6],
+            [1.0, 0.5, -0.25, -0.8, 0.2, 0.3],
+            list(_rng.normal(0.0, 0.7, 6)),
+        ],
+    ),
     "bp-ex-recursion": GradientReference(
         _network_loss,
-        [list(_rng.normal(0.0, 0.8, 17)), list(_rng.normal(0.0, 0.8, 17)),
-         list(_rng.normal(0.0, 1.5, 17))]),
+        [
+            list(_rng.normal(0.0, 0.8, 17)),
+            list(_rng.normal(0.0, 0.8, 17)),
+            list(_rng.normal(0.0, 1.5, 17)),
+        ],
+    ),
 }

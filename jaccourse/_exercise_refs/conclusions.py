@@ -21,5 +21,6 @@ REFERENCES = {
     "cc-ex-flow": FunctionReference(lambda t: expm(t * _A), [0.3, 0.7, 1.5, -0.4]),
     "cc-ex-dot-test": GradientReference(
         lambda x: np.dot(_U, np.tanh(np.dot(_W, x))),
-        [[0.3, -1.2, 0.8, 0.1], [-0.5, 0.4, 1.1, -0.9], [1.5, 0.2, -0.3, 0.6]]),
+        [[0.3, -1.2, 0.8, 0.1], [-0.5, 0.4, 1.1, -0.9], [1.5, 0.2, -0.3, 0.6]],
+    ),
 }

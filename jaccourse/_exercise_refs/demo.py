@@ -10,8 +10,12 @@ from fractions import Fraction
 
 import autograd.numpy as np
 
-from jaccourse.exercises import (FunctionReference, GradientReference, JacobianReference,
-                                 ValueReference)
+from jaccourse.exercises import (
+    FunctionReference,
+    GradientReference,
+    JacobianReference,
+    ValueReference,
+)
 
 
 def _polar(q):
@@ -28,8 +32,9 @@ def _sigmoid_derivative(t):
 
 
 REFERENCES = {
-    "demo-ex-polar": JacobianReference(_polar, [[2.0, 0.5], [0.5, 2.0], [1.5, -1.0]],
-                                       factors={"r": lambda q: q[0]}),
+    "demo-ex-polar": JacobianReference(
+        _polar, [[2.0, 0.5], [0.5, 2.0], [1.5, -1.0]], factors={"r": lambda q: q[0]}
+    ),
     "demo-ex-gradient": GradientReference(_f, [[0.0, 0.0], [1.0, 2.0], [5.5, -1.0]]),
     "demo-ex-logistic": FunctionReference(_sigmoid_derivative, [-3.0, 0.0, 0.5, 4.0]),
     "demo-ex-value": ValueReference(Fraction(-201, 4)),

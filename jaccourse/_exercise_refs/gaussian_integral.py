@@ -22,15 +22,21 @@ def _moment(k):
 
 def _polar_integrand(q):
     r, theta = q[..., 0], q[..., 1]
-    return (r * np.cos(theta)) ** 2 * np.exp(-r**2) * r
+    return (r * np.cos(theta)) ** 2 * np.exp(-(r**2)) * r
 
 
 REFERENCES = {
     # the first point has a non-zero moment, so that a constant factor can be recognised
-    "gi-ex-moment": FunctionReference(_moment, [2.0, 4.0, 1.0, 6.0, 3.0, 0.0],
-                                      factors={"sqrt(pi)": lambda k: math.sqrt(math.pi)},
-                                      rtol=1e-10, atol=1e-12),
+    "gi-ex-moment": FunctionReference(
+        _moment,
+        [2.0, 4.0, 1.0, 6.0, 3.0, 0.0],
+        factors={"sqrt(pi)": lambda k: math.sqrt(math.pi)},
+        rtol=1e-10,
+        atol=1e-12,
+    ),
     "gi-ex-polar-integrand": FunctionReference(
-        _polar_integrand, [[1.0, 0.3], [0.5, 2.0], [2.0, -1.0], [1.5, 4.0]],
-        factors={"r": lambda q: q[0]}),
+        _polar_integrand,
+        [[1.0, 0.3], [0.5, 2.0], [2.0, -1.0], [1.5, 4.0]],
+        factors={"r": lambda q: q[0]},
+    ),
 }

@@ -8,7 +8,7 @@
 The diabetes data are loaded the first time a reference needs them.
 """
 
-from functools import lru_cache
+from functools import cache
 
 import autograd.numpy as np
 import numpy as onp
@@ -19,7 +19,7 @@ from jaccourse.exercises import FunctionReference, GradientReference
 RIDGE_ALPHA = 0.1
 
 
-@lru_cache(maxsize=None)
+@cache
 def _data():
     """X, y, the least-squares weights w* and the eigen-decomposition of the Hessian 2 X^T X / N."""
     data = load_diabetes()
@@ -47,8 +47,9 @@ REFERENCES = {
     # w = 0 first: there the penalty's gradient vanishes, so forgetting it is "right at some
     # points only", the hint for a term that vanishes at some points
     "gd-ex-ridge": GradientReference(
-        _ridge_loss, [onp.zeros(10), onp.linspace(-0.5, 0.5, 10), _W_RANDOM]),
+        _ridge_loss, [onp.zeros(10), onp.linspace(-0.5, 0.5, 10), _W_RANDOM]
+    ),
     "gd-ex-optimal-step": FunctionReference(
-        _gap_parts, [onp.zeros(10), onp.linspace(-0.5, 0.5, 10), _W_RANDOM], rtol=1e-7,
-        atol=1e-12),
+        _gap_parts, [onp.zeros(10), onp.linspace(-0.5, 0.5, 10), _W_RANDOM], rtol=1e-7, atol=1e-12
+    ),
 }

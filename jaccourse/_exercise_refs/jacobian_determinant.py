@@ -30,7 +30,9 @@ def _squaring(q):
 
 REFERENCES = {
     "jd-ex-elliptical": FunctionReference(
-        _lattice_area, [[3.0, 2.0, 0.07], [1.0, 1.0, 0.13], [2.5, 0.6, 0.045], [0.7, 1.9, 0.03]],
-        factors={"h^2": lambda p: p[2] ** 2}),
+        _lattice_area,
+        [[3.0, 2.0, 0.07], [1.0, 1.0, 0.13], [2.5, 0.6, 0.045], [0.7, 1.9, 0.03]],
+        factors={"h^2": lambda p: p[2] ** 2},
+    ),
     "jd-ex-squaring": JacobianReference(_squaring, [[0.7, -1.3], [1.5, 0.4], [-0.6, 2.0]]),
 }

@@ -53,10 +53,15 @@ SLOPES_ONLY_GOOD_FITS = 2
 
 REFERENCES = {
     "jn-ex-surrogate-jacobian": JacobianReference(
-        _surrogate, [[1.0, -2.0], [2.5, -1.2], [-0.7, -2.6]]),
+        _surrogate, [[1.0, -2.0], [2.5, -1.2], [-0.7, -2.6]]
+    ),
     "jn-ex-slope-gradient": GradientReference(
-        _slope_error, [[0.5, -1.2, 0.8, 1.1, 0.6, -0.9, 0.2, -0.4, 0.3, 0.1],
-                       [-0.3, 0.7, 1.4, -0.8, 1.3, 0.5, 0.0, 0.9, -0.6, -2.0],
-                       [1.1, 0.2, -0.5, 0.4, -1.5, 2.0, 0.7, 0.1, -1.1, 0.5]]),
+        _slope_error,
+        [
+            [0.5, -1.2, 0.8, 1.1, 0.6, -0.9, 0.2, -0.4, 0.3, 0.1],
+            [-0.3, 0.7, 1.4, -0.8, 1.3, 0.5, 0.0, 0.9, -0.6, -2.0],
+            [1.1, 0.2, -0.5, 0.4, -1.5, 2.0, 0.7, 0.1, -1.1, 0.5],
+        ],
+    ),
     "jn-ex-slopes-only": ValueReference(SLOPES_ONLY_GOOD_FITS),
 }

@@ -10,13 +10,13 @@
 The NIST data are loaded the first time a reference needs them.
 """
 
-from functools import lru_cache
+from functools import cache
 
 from jaccourse.datasets import load_nist_strd
 from jaccourse.exercises import JacobianReference
 
 
-@lru_cache(maxsize=None)
+@cache
 def _problem(name):
     return load_nist_strd(name)
 
@@ -34,16 +34,27 @@ def _hahn_residual(beta):
 _HAHN_POINTS = [
     [10.0, -1.0, 0.05, -1e-5, -0.05, 1e-3, -1e-6],
     [1.0, -0.1, 0.005, -1e-6, -0.005, 1e-4, -1e-7],
-    [1.0776351733, -0.12269296921, 0.0040863750610, -1.4262662514e-6, -0.0057609940901,
-     2.4053735503e-4, -1.2314450199e-7],
+    [
+        1.0776351733,
+        -0.12269296921,
+        0.0040863750610,
+        -1.4262662514e-6,
+        -0.0057609940901,
+        2.4053735503e-4,
+        -1.2314450199e-7,
+    ],
 ]
 
 REFERENCES = {
     # NIST's Misra1b starts, and one point near the answer
     "ls-ex-misra1b": JacobianReference(
-        _misra1b_residual, [[500.0, 1e-4], [300.0, 2e-4], [337.99, 3.9e-4]]),
+        _misra1b_residual, [[500.0, 1e-4], [300.0, 2e-4], [337.99, 3.9e-4]]
+    ),
     "ls-ex-relative-step": JacobianReference(
-        _hahn_residual, _HAHN_POINTS, rtol=1e-6,
+        _hahn_residual,
+        _HAHN_POINTS,
+        rtol=1e-6,
         close_hint="central differences with a step relative to each |b_j| reach about 1e-7 "
-                   "here; forward differences, or one absolute step for every column, do not"),
+        "here; forward differences, or one absolute step for every column, do not",
+    ),
 }

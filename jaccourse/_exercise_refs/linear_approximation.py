@@ -34,6 +34,7 @@ def _newton_step(p):
 
 REFERENCES = {
     "la-ex-slope": FunctionReference(_tangent_error, [0.1, -0.05, 0.01, 0.2]),
-    "la-ex-newton": FunctionReference(_newton_step,
-                                      [[1.0, 1.0], [3.0, 0.5], [-2.0, 1.5], [0.5, 2.0]]),
+    "la-ex-newton": FunctionReference(
+        _newton_step, [[1.0, 1.0], [3.0, 0.5], [-2.0, 1.5], [0.5, 2.0]]
+    ),
 }

@@ -17,18 +17,23 @@ from jaccourse.geometry import signed_area
 
 
 def _triangle_area(v):
-    return abs(signed_area(np.reshape(v, (3, 2))))   # the shoelace area of the 3 vertices
+    return abs(signed_area(np.reshape(v, (3, 2))))  # the shoelace area of the 3 vertices
 
 
 REFERENCES = {
     "lm-ex-triangle": FunctionReference(
         _triangle_area,
-        [[1.0, 0.5, 4.0, 1.0, 2.0, 3.5],        # counter-clockwise
-         [0.0, 0.0, -1.0, 2.0, 3.0, 1.0],       # clockwise
-         [-2.0, 1.0, 0.5, -1.5, 1.0, 2.5],      # counter-clockwise
-         [2.0, 2.0, 2.5, 4.0, 5.0, 3.0]],       # clockwise
-        factors={"2": lambda v: 2.0}),
+        [
+            [1.0, 0.5, 4.0, 1.0, 2.0, 3.5],  # counter-clockwise
+            [0.0, 0.0, -1.0, 2.0, 3.0, 1.0],  # clockwise
+            [-2.0, 1.0, 0.5, -1.5, 1.0, 2.5],  # counter-clockwise
+            [2.0, 2.0, 2.5, 4.0, 5.0, 3.0],
+        ],  # clockwise
+        factors={"2": lambda v: 2.0},
+    ),
     "lm-ex-sphere-area": FunctionReference(
-        lambda q: np.sin(q[0]), [[0.4, 1.0], [1.2, -2.0], [2.5, 0.3], [1.9, 4.0]],
-        factors={"sin(phi)": lambda q: np.sin(q[0])}),
+        lambda q: np.sin(q[0]),
+        [[0.4, 1.0], [1.2, -2.0], [2.5, 0.3], [1.9, 4.0]],
+        factors={"sin(phi)": lambda q: np.sin(q[0])},
+    ),
 }

@@ -27,9 +27,15 @@ def _three_objectives(x):
 REFERENCES = {
     "mo-ex-schaffer": FunctionReference(
         _schaffer_front_gap,
-        [np.linspace(0.0, 1.0, 3), np.linspace(0.0, 1.0, 11), [0.0, 0.1, 0.5, 0.9, 1.0],
-         [0.2, 0.3, 0.35, 0.8]],
-        mixed_sizes=True),
+        [
+            np.linspace(0.0, 1.0, 3),
+            np.linspace(0.0, 1.0, 11),
+            [0.0, 0.1, 0.5, 0.9, 1.0],
+            [0.2, 0.3, 0.35, 0.8],
+        ],
+        mixed_sizes=True,
+    ),
     "mo-ex-three": JacobianReference(
-        _three_objectives, [[1.0, 0.5], [1.0, 2 / 3], [-0.5, 2.0], [3.0, -1.0]]),
+        _three_objectives, [[1.0, 0.5], [1.0, 2 / 3], [-0.5, 2.0], [3.0, -1.0]]
+    ),
 }

@@ -20,6 +20,7 @@ def _himmelblau(v):
 REFERENCES = {
     "nt-ex-himmelblau-hessian": JacobianReference(
         jacobian=lambda v: hessian(_himmelblau, v),
-        points=[[0.5, -0.5], [0.0, 1.0], [3.0, 2.0], [-1.3, 2.7]]),
+        points=[[0.5, -0.5], [0.0, 1.0], [3.0, 2.0], [-1.3, 2.7]],
+    ),
     "nt-ex-singular": FunctionReference(lambda a: a - 1, [2.25, 2.5, 2.75, 3.0], rtol=0.01),
 }

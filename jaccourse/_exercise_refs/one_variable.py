@@ -15,8 +15,10 @@ from jaccourse.exercises import FunctionReference, ValueReference
 
 REFERENCES = {
     "ov-ex-fold": ValueReference(
-        2 * (math.e - 1), factors={"2": 2},
+        2 * (math.e - 1),
+        factors={"2": 2},
         close_hint="does a quadrature rule step across the kink of |2u| at u = 0? Split the "
-                   "interval there"),
+        "interval there",
+    ),
     "ov-ex-density": FunctionReference(lambda x: np.exp(-x), [0.2, 0.5, 1.3, 3.0]),
 }

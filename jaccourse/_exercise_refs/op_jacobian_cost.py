@@ -20,7 +20,8 @@ def _bratu(u):
 
 REFERENCES = {
     "op-ex-bratu-jacobian": JacobianReference(
-        _bratu, [[0.1, 0.3, 0.5, 0.4, 0.2, 0.05],
-                 [-0.5, 1.0, 0.0, 2.0, -1.2, 0.7],
-                 [0.8, -0.3, 1.5, 0.25]], mixed_sizes=True),
+        _bratu,
+        [[0.1, 0.3, 0.5, 0.4, 0.2, 0.05], [-0.5, 1.0, 0.0, 2.0, -1.2, 0.7], [0.8, -0.3, 1.5, 0.25]],
+        mixed_sizes=True,
+    ),
 }

@@ -20,6 +20,7 @@ def _rosenbrock(x):
 REFERENCES = {
     "op-ex-rosenbrock-hessian": JacobianReference(
         jacobian=lambda x: hessian(_rosenbrock, x),
-        points=[[1.2, 0.9, -0.5, 0.3], [0.0, 1.0, 2.0, -1.5, 0.7, 0.4],
-                [-1.1, 1.3, 0.6, 0.2]], mixed_sizes=True),
+        points=[[1.2, 0.9, -0.5, 0.3], [0.0, 1.0, 2.0, -1.5, 0.7, 0.4], [-1.1, 1.3, 0.6, 0.2]],
+        mixed_sizes=True,
+    ),
 }

@@ -20,7 +20,9 @@ REFERENCES = {
     "sg-ex-log-softmax": JacobianReference(
         log_softmax.value,
         [[2.0, -1.0, 0.5, 0.0], [0.3, 1.7, -2.2], [1000.0, 0.0, -5.0, 998.5, 1.0]],
-        mixed_sizes=True),
+        mixed_sizes=True,
+    ),
     "sg-ex-log-sigmoid": FunctionReference(
-        _log_sigmoid, [-1e4, -800.0, -30.0, -1.0, 0.0, 2.5, 40.0, 1e4]),
+        _log_sigmoid, [-1e4, -800.0, -30.0, -1.0, 0.0, 2.5, 40.0, 1e4]
+    ),
 }

@@ -30,7 +30,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SITE_ENV = "JACCOURSE_SITE"
 VIEWPORT = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}      # a common phone screen, in CSS px
+PHONE = {"width": 390, "height": 844}  # a common phone screen, in CSS px
 TIMEOUT_MS = 30_000
 
 
@@ -57,12 +57,16 @@ def _build_book() -> None:
     log = ROOT / "_build" / "e2e-build.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w", encoding="utf-8") as out:
-        done = subprocess.run(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                              timeout=3600, check=False)
+        done = subprocess.run(
+            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, timeout=3600, check=False
+        )
     if done.returncode != 0:
         tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-30:])
-        pytest.fail(f"the browser suite needs the built site; building it failed "
-                    f"(exit {done.returncode}, full log in {log}):\n{tail}", pytrace=False)
+        pytest.fail(
+            f"the browser suite needs the built site; building it failed "
+            f"(exit {done.returncode}, full log in {log}):\n{tail}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -74,8 +78,9 @@ def site() -> Path:
             pytest.fail(f"{SITE_ENV}={path} holds no index.html", pytrace=False)
         _build_book()
         if not (path / "index.html").exists():
-            pytest.fail(f"the book build finished but {path / 'index.html'} is missing",
-                        pytrace=False)
+            pytest.fail(
+                f"the book build finished but {path / 'index.html'} is missing", pytrace=False
+            )
     return path
 
 
@@ -124,8 +129,7 @@ def offline() -> Offline:
     return Offline()
 
 
-def offline_context(browser: Browser, base_url: str, offline: Offline,
-                    **options) -> BrowserContext:
+def offline_context(browser: Browser, base_url: str, offline: Offline, **options) -> BrowserContext:
     """A new browsing context (``options`` as for ``browser.new_context``) whose requests
     that leave the local server are aborted and recorded in ``offline``. The caller closes it."""
     ctx = browser.new_context(**options)
@@ -165,8 +169,16 @@ def context(browser: Browser, base_url: str, offline: Offline) -> BrowserContext
 def phone_context(browser: Browser, base_url: str, offline: Offline) -> BrowserContext:
     """A phone: 390 x 844 CSS px at 3 device pixels per px, touch, light colour scheme, no
     network but the local server."""
-    ctx = offline_context(browser, base_url, offline, viewport=PHONE, device_scale_factor=3,
-                          is_mobile=True, has_touch=True, color_scheme="light")
+    ctx = offline_context(
+        browser,
+        base_url,
+        offline,
+        viewport=PHONE,
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+        color_scheme="light",
+    )
     try:
         yield ctx
     finally:
@@ -190,23 +202,23 @@ class Visit:
     def blocked(self) -> list[str]:
         """External requests tried since this page was opened (pages are read one at a
         time, so these are this page's)."""
-        return self.offline.blocked[self.first_blocked:]
+        return self.offline.blocked[self.first_blocked :]
 
     def problems(self) -> list[str]:
-        return ([f"console error: {m}" for m in self.console_errors]
-                + [f"page error: {m}" for m in self.page_errors]
-                + [f"HTTP error: {m}" for m in self.bad_responses]
-                + [f"failed request: {m}" for m in self.failed_requests]
-                + [f"tried the network: {m}" for m in self.blocked])
+        return (
+            [f"console error: {m}" for m in self.console_errors]
+            + [f"page error: {m}" for m in self.page_errors]
+            + [f"HTTP error: {m}" for m in self.bad_responses]
+            + [f"failed request: {m}" for m in self.failed_requests]
+            + [f"tried the network: {m}" for m in self.blocked]
+        )
 
 
 def wait_for_mathjax(page: Page) -> bool:
     """Wait until MathJax has typeset the page; False when the page does not load MathJax."""
     if not page.locator('script[src*="mathjax"]').count():
         return False
-    page.wait_for_function(
-        "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-    )
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
     page.evaluate("() => MathJax.startup.promise.then(() => true)")
     return True
 
@@ -220,19 +232,38 @@ def load_all_images(page: Page) -> None:
 def _opener(context: BrowserContext, base_url: str, offline: Offline):
     def _open(path: str, init_script: str | None = None) -> Visit:
         page = context.new_page()
-        visit = Visit(page=page, url=base_url + path, offline=offline,
-                      first_blocked=len(offline.blocked))
+        visit = Visit(
+            page=page, url=base_url + path, offline=offline, first_blocked=len(offline.blocked)
+        )
         if init_script:
             page.add_init_script(init_script)
-        page.on("console", lambda m: visit.console_errors.append(
-            f"{m.text} ({m.location.get('url', '')})") if m.type == "error" else None)
+        page.on(
+            "console",
+            lambda m: (
+                visit.console_errors.append(f"{m.text} ({m.location.get('url', '')})")
+                if m.type == "error"
+                else None
+            ),
+        )
         page.on("pageerror", lambda e: visit.page_errors.append(str(e)))
-        page.on("response", lambda r: visit.bad_responses.append(f"{r.status} {r.url}")
-                if r.status >= 400 else None)
-        page.on("requestfailed", lambda r: visit.failed_requests.append(
-            f"{r.url} ({r.failure})") if r.url not in offline.blocked else None)
+        page.on(
+            "response",
+            lambda r: (
+                visit.bad_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None
+            ),
+        )
+        page.on(
+            "requestfailed",
+            lambda r: (
+                visit.failed_requests.append(f"{r.url} ({r.failure})")
+                if r.url not in offline.blocked
+                else None
+            ),
+        )
         response = page.goto(visit.url, wait_until="load")
-        assert response is not None and response.ok, f"{visit.url}: HTTP {response and response.status}"
+        assert response is not None and response.ok, (
+            f"{visit.url}: HTTP {response and response.status}"
+        )
         return visit
 
     return _open

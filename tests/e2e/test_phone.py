@@ -22,12 +22,22 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import (CHROMIUM, PHONE, ROOT, Visit, load_all_images, offline_context,
-                       toc_pages, wait_for_mathjax)
+from .conftest import (
+    CHROMIUM,
+    PHONE,
+    ROOT,
+    Visit,
+    load_all_images,
+    offline_context,
+    toc_pages,
+    wait_for_mathjax,
+)
 
 if not CHROMIUM.exists():
-    pytest.skip(f"browser suite skipped: no Chromium at {CHROMIUM} "
-                "(Debian: apt-get install chromium)", allow_module_level=True)
+    pytest.skip(
+        f"browser suite skipped: no Chromium at {CHROMIUM} (Debian: apt-get install chromium)",
+        allow_module_level=True,
+    )
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import module_links  # noqa: E402  (book/_ext: the extension that makes the links)
@@ -36,8 +46,7 @@ PAGES = toc_pages()
 MAX_HTML_BYTES = 400_000
 MAX_FIRST_VISIT_BYTES = 2_500_000
 WEIGHED_PAGES = ["book/linear-maps", "book/backpropagation"]
-SCREENSHOT_PAGES = {"book/least-squares": "div.cell_output table",
-                    "book/api/derivatives": "dl.py"}
+SCREENSHOT_PAGES = {"book/least-squares": "div.cell_output table", "book/api/derivatives": "dl.py"}
 
 # Measured in the page: the layout at phone width.
 READ_LAYOUT = """() => {
@@ -45,7 +54,8 @@ READ_LAYOUT = """() => {
   const view = document.documentElement.clientWidth;
   const describe = e => {
     const text = (e.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 60);
-    return `${e.tagName.toLowerCase()}.${String(e.className || '').trim().replace(/\\s+/g, '.')} "${text}"`;
+    const classes = String(e.className || '').trim().replace(/\\s+/g, '.');
+    return `${e.tagName.toLowerCase()}.${classes} "${text}"`;
   };
   const scrolls = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
   const clips = e => ['hidden', 'clip'].includes(getComputedStyle(e).overflowX);
@@ -99,8 +109,10 @@ def layout(open_phone_page, site):
 
     def _layout(page: str) -> dict:
         if not (site / f"{page}.html").exists():
-            pytest.fail(f"{page}.html is not in the built site {site} (an old build? rebuild "
-                        "the book)", pytrace=False)
+            pytest.fail(
+                f"{page}.html is not in the built site {site} (an old build? rebuild the book)",
+                pytrace=False,
+            )
         if page not in cache:
             visit = open_phone_page(f"{page}.html")
             try:
@@ -120,11 +132,13 @@ def test_nothing_scrolls_the_page_sideways(page, layout):
     assert data["view"] == PHONE["width"], data["view"]
     assert data["page_width"] <= data["view"] and data["body_width"] <= data["view"], (
         f"{page} is {data['page_width']} px wide on a {data['view']} px screen; "
-        f"sticking out: {data['sticking_out']}")
+        f"sticking out: {data['sticking_out']}"
+    )
     assert not data["sticking_out"], f"{page}: elements beyond the screen: {data['sticking_out']}"
     assert not data["unscrolled"], (
         f"{page}: maths, code or output wider than its box that does not scroll: "
-        f"{data['unscrolled']}")
+        f"{data['unscrolled']}"
+    )
     assert not data["problems"], f"{page}:\n" + "\n".join(data["problems"])
 
 
@@ -144,8 +158,9 @@ def test_tables_fit_or_scroll_in_their_box_with_the_first_column_in_view(page, l
         room = holder["width"] if holder else table["column"]
         if table["width"] > room + 1:
             if not (holder and holder["scrolls"]):
-                problems.append(f"{table['what']}: {table['width']} px wide in {room} px, "
-                                "not in a scroll box")
+                problems.append(
+                    f"{table['what']}: {table['width']} px wide in {room} px, not in a scroll box"
+                )
             elif not table["sticky_first_column"]:
                 problems.append(f"{table['what']}: scrolls without its first column in view")
     assert not problems, f"{page}: " + "; ".join(problems)
@@ -154,8 +169,11 @@ def test_tables_fit_or_scroll_in_their_box_with_the_first_column_in_view(page, l
 def test_no_html_page_of_the_site_is_over_400_kb(site):
     pages = sorted(site.rglob("*.html"))
     assert any(p.name == "api.html" for p in pages), "the site has no API page"
-    heavy = {str(p.relative_to(site)): p.stat().st_size for p in pages
-             if p.stat().st_size > MAX_HTML_BYTES}
+    heavy = {
+        str(p.relative_to(site)): p.stat().st_size
+        for p in pages
+        if p.stat().st_size > MAX_HTML_BYTES
+    }
     assert not heavy, f"HTML pages over {MAX_HTML_BYTES // 1000} kB: {heavy}"
 
 
@@ -174,8 +192,10 @@ READ_LINKS = """(chapters) => {
     const sentences = block.innerHTML.split(/[.!?](?:\\s|<)/);
     for (const s of sentences) {
       if (!/\\bchapters?\\b/i.test(s.replace(/<[^>]+>/g, ''))) continue;
-      for (const m of s.matchAll(/<code[^>]*>\\s*<span class="pre">([\\w-]+)<\\/span>\\s*<\\/code>/g)) {
-        if (chapters.includes(m[1]) && !/<a [^>]*>\\s*$/.test(s.slice(0, m.index))) left_as_code.push(m[1]);
+      const code = /<code[^>]*>\\s*<span class="pre">([\\w-]+)<\\/span>\\s*<\\/code>/g;
+      for (const m of s.matchAll(code)) {
+        const linked = /<a [^>]*>\\s*$/.test(s.slice(0, m.index));
+        if (chapters.includes(m[1]) && !linked) left_as_code.push(m[1]);
       }
     }
   }
@@ -220,16 +240,18 @@ def test_the_reference_is_one_page_per_module(site):
 def test_module_pages_link_the_chapters_they_name(page, links, site, base_url):
     data = links(page)
     assert not data["left_as_code"], (
-        f"{page}: chapter names shown as code, not links: {sorted(set(data['left_as_code']))}")
+        f"{page}: chapter names shown as code, not links: {sorted(set(data['left_as_code']))}"
+    )
     for href in data["chapter_links"] + data["used_in"]:
         assert href.startswith(base_url) and (site / href.removeprefix(base_url)).exists(), (
-            f"{page}: a broken chapter link {href}")
+            f"{page}: a broken chapter link {href}"
+        )
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if not p.startswith("book/api")],
-                         ids=lambda p: Path(p).name)
-def test_each_chapter_links_the_reference_pages_of_the_modules_it_uses(page, links, base_url,
-                                                                        site):
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES if not p.startswith("book/api")], ids=lambda p: Path(p).name
+)
+def test_each_chapter_links_the_reference_pages_of_the_modules_it_uses(page, links, base_url, site):
     # the source the site was built from (the site serves it for download)
     source = site / "_sources" / f"{page}.md"
     used = module_links.modules_used(source.read_text(encoding="utf-8"))
@@ -249,10 +271,18 @@ def test_module_pages_list_the_chapters_that_use_them(links, base_url):
 # page weight and screenshots
 # --------------------------------------------------------------------------------------------
 
+
 def _first_visit(browser, base_url, offline, page: str) -> dict:
     """Every response of a first visit (empty cache) on the phone, until the network is idle."""
-    ctx = offline_context(browser, base_url, offline, viewport=PHONE, device_scale_factor=3,
-                          is_mobile=True, has_touch=True)
+    ctx = offline_context(
+        browser,
+        base_url,
+        offline,
+        viewport=PHONE,
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    )
     try:
         tab = ctx.new_page()
         finished = []
@@ -264,13 +294,23 @@ def _first_visit(browser, base_url, offline, page: str) -> dict:
         for request in finished:
             response = request.response()
             body = response.body() if response is not None else b""
-            rows.append({"url": request.url.removeprefix(base_url), "bytes": len(body),
-                         "gzip": len(gzip.compress(body, 6))})
+            rows.append(
+                {
+                    "url": request.url.removeprefix(base_url),
+                    "bytes": len(body),
+                    "gzip": len(gzip.compress(body, 6)),
+                }
+            )
     finally:
         ctx.close()
     rows.sort(key=lambda r: -r["bytes"])
-    return {"page": page, "requests": len(rows), "bytes": sum(r["bytes"] for r in rows),
-            "gzip": sum(r["gzip"] for r in rows), "largest": rows[:8]}
+    return {
+        "page": page,
+        "requests": len(rows),
+        "bytes": sum(r["bytes"] for r in rows),
+        "gzip": sum(r["gzip"] for r in rows),
+        "largest": rows[:8],
+    }
 
 
 def test_a_chapters_first_visit_weighs_at_most_2_5_mb(browser, base_url, offline, site):
@@ -278,11 +318,14 @@ def test_a_chapters_first_visit_weighs_at_most_2_5_mb(browser, base_url, offline
     out = site.parent / "page-weight.json"
     out.write_text(json.dumps(weights, indent=2), encoding="utf-8")
     for w in weights:
-        print(f"{w['page']}: {w['requests']} requests, {w['bytes'] / 1e6:.2f} MB, "
-              f"{w['gzip'] / 1e6:.2f} MB gzip")
+        print(
+            f"{w['page']}: {w['requests']} requests, {w['bytes'] / 1e6:.2f} MB, "
+            f"{w['gzip'] / 1e6:.2f} MB gzip"
+        )
         assert w["bytes"] <= MAX_FIRST_VISIT_BYTES, (
             f"{w['page']}: the first visit loads {w['bytes'] / 1e6:.2f} MB in {w['requests']} "
-            f"requests ({w['gzip'] / 1e6:.2f} MB gzip); largest: {w['largest']}")
+            f"requests ({w['gzip'] / 1e6:.2f} MB gzip); largest: {w['largest']}"
+        )
         loaded = " ".join(r["url"] for r in w["largest"])
         assert "fontawesome.js" not in loaded and "searchindex.js" not in loaded, loaded
 

@@ -28,8 +28,10 @@ from jaccourse.plotting import MIN_FONT_PT, PNG_TEXT_KEY
 from .conftest import CHROMIUM, PHONE, load_all_images, toc_pages, wait_for_mathjax
 
 if not CHROMIUM.exists():
-    pytest.skip(f"browser suite skipped: no Chromium at {CHROMIUM} "
-                "(Debian: apt-get install chromium)", allow_module_level=True)
+    pytest.skip(
+        f"browser suite skipped: no Chromium at {CHROMIUM} (Debian: apt-get install chromium)",
+        allow_module_level=True,
+    )
 
 PAGES = toc_pages()
 MIN_SHOWN_PX = 7.0
@@ -65,10 +67,17 @@ def measure(site: Path, base_url: str, image: dict) -> dict | None:
         stated = png.info.get(PNG_TEXT_KEY)
     smallest = float(stated) if stated else MIN_FONT_PT
     shown = smallest / 72 * dpi * image["shown"] / width_px
-    return {"name": image["name"], "caption": image["caption"], "png": path.name,
-            "width_in": round(width_px / dpi, 2), "dpi": round(dpi, 1),
-            "smallest_pt": smallest, "smallest_pt_source": "figure" if stated else "style",
-            "shown_width_px": round(image["shown"], 1), "shown_text_px": round(shown, 2)}
+    return {
+        "name": image["name"],
+        "caption": image["caption"],
+        "png": path.name,
+        "width_in": round(width_px / dpi, 2),
+        "dpi": round(dpi, 1),
+        "smallest_pt": smallest,
+        "smallest_pt_source": "figure" if stated else "style",
+        "shown_width_px": round(image["shown"], 1),
+        "shown_text_px": round(shown, 2),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +88,9 @@ def report(site):
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.removeprefix("book/"))
-def test_every_figure_shows_its_smallest_text_at_7_css_px_or_more(page, open_phone_page, site,
-                                                                   base_url, report):
+def test_every_figure_shows_its_smallest_text_at_7_css_px_or_more(
+    page, open_phone_page, site, base_url, report
+):
     if not (site / f"{page}.html").exists():
         pytest.fail(f"{page}.html is not in the built site {site}", pytrace=False)
     visit = open_phone_page(f"{page}.html")
@@ -94,8 +104,13 @@ def test_every_figure_shows_its_smallest_text_at_7_css_px_or_more(page, open_pho
     figures = [m for m in (measure(site, base_url, i) for i in images) if m is not None]
     report[page] = figures
     small = [f for f in figures if f["shown_text_px"] < MIN_SHOWN_PX]
-    assert not small, f"{page}: {len(small)} of {len(figures)} figures show text under " \
-        f"{MIN_SHOWN_PX} px on a {PHONE['width']} px phone:\n" + "\n".join(
+    assert not small, (
+        f"{page}: {len(small)} of {len(figures)} figures show text under "
+        f"{MIN_SHOWN_PX} px on a {PHONE['width']} px phone:\n"
+        + "\n".join(
             f"  {f['name'] or f['png']}: {f['width_in']} in wide, smallest text "
             f"{f['smallest_pt']:g} pt ({f['smallest_pt_source']}), shown {f['shown_width_px']} px "
-            f"wide -> {f['shown_text_px']} px" for f in small)
+            f"wide -> {f['shown_text_px']} px"
+            for f in small
+        )
+    )

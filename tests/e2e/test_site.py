@@ -26,15 +26,19 @@ from jaccourse.toc import is_notebook
 from .conftest import CHROMIUM, ROOT, Visit, load_all_images, toc_pages, wait_for_mathjax
 
 if not CHROMIUM.exists():
-    pytest.skip(f"browser suite skipped: no Chromium at {CHROMIUM} "
-                "(Debian: apt-get install chromium)", allow_module_level=True)
+    pytest.skip(
+        f"browser suite skipped: no Chromium at {CHROMIUM} (Debian: apt-get install chromium)",
+        allow_module_level=True,
+    )
 
 PAGES = toc_pages()
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 SCREENSHOT_PAGE = "book/jacobian-determinant"
 
 # TeX that MathJax should have replaced; code (pre, code) is removed from the text first.
-RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\frac\{|(?<![\w$])\$[^\s$][^$\n]{0,80}\$")
+RAW_TEX = re.compile(
+    r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\frac\{|(?<![\w$])\$[^\s$][^$\n]{0,80}\$"
+)
 
 READ_PAGE = """() => {
   const article = document.querySelector('article.bd-article') || document.querySelector('main');
@@ -103,8 +107,11 @@ def _figure_cells(page: str) -> int:
     if not _is_notebook(page):
         return 0
     nb = jupytext.read(_source(page))
-    return sum(1 for c in nb.cells
-               if c.cell_type == "code" and "figure" in (c.metadata.get("mystnb") or {}))
+    return sum(
+        1
+        for c in nb.cells
+        if c.cell_type == "code" and "figure" in (c.metadata.get("mystnb") or {})
+    )
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +121,11 @@ def reading(open_page, site):
 
     def _read(page: str) -> dict:
         if not (site / f"{page}.html").exists():
-            pytest.fail(f"{page}.html is not in the built site {site}: _toc.yml names a page "
-                        "the site does not have (an old build? rebuild the book)", pytrace=False)
+            pytest.fail(
+                f"{page}.html is not in the built site {site}: _toc.yml names a page "
+                "the site does not have (an old build? rebuild the book)",
+                pytrace=False,
+            )
         if page not in cache:
             visit: Visit = open_page(f"{page}.html")
             try:
@@ -148,7 +158,8 @@ def test_math_is_typeset_by_the_sites_own_mathjax(page, reading, base_url):
         assert data["mathjax"] > 0, f"{page} has math but MathJax rendered none"
         mathjax = [u for u in data["assets"] if "mathjax" in u.lower()]
         assert mathjax and all(u.startswith(base_url + "_static/mathjax/") for u in mathjax), (
-            f"{page}: MathJax not served by the site: {mathjax}")
+            f"{page}: MathJax not served by the site: {mathjax}"
+        )
     assert not data["mathjax_errors"], f"{page}: MathJax errors {data['mathjax_errors']}"
     raw = sorted({m.group(0) for m in RAW_TEX.finditer(data["text"])})
     assert not raw, f"{page}: raw TeX left in the text: {raw[:10]}"
@@ -170,8 +181,9 @@ def _binder_url(page: str) -> str:
     owner_repo = CONFIG["repository"]["url"].rstrip("/").split("github.com/")[1]
     hub = CONFIG["launch_buttons"]["binderhub_url"].rstrip("/")
     branch = CONFIG["repository"].get("branch", "main")
-    path = "/".join(p for p in (CONFIG["repository"].get("path_to_book", "").strip("/"),
-                                f"{page}.md") if p)
+    path = "/".join(
+        p for p in (CONFIG["repository"].get("path_to_book", "").strip("/"), f"{page}.md") if p
+    )
     return f"{hub}/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/{path}"
 
 
@@ -181,19 +193,24 @@ def test_launch_and_download_links(page, reading, context):
     binder = [a["href"] for a in data["links"] if "mybinder.org" in a["href"]]
     if _is_notebook(page):
         assert binder == [_binder_url(page)], (
-            f"{page}: Binder launch link(s) {binder}, expected [{_binder_url(page)}]")
+            f"{page}: Binder launch link(s) {binder}, expected [{_binder_url(page)}]"
+        )
     else:
         assert not binder, f"{page} is not a notebook, yet offers Binder: {binder}"
 
-    downloads = {a["raw"].rsplit(".", 1)[-1]: a["href"] for a in data["links"]
-                 if "btn-download" in a["cls"] and "_sources/" in (a["raw"] or "")}
+    downloads = {
+        a["raw"].rsplit(".", 1)[-1]: a["href"]
+        for a in data["links"]
+        if "btn-download" in a["cls"] and "_sources/" in (a["raw"] or "")
+    }
     assert "md" in downloads, f"{page}: no download link for the MyST source"
     source = _source(page).read_text(encoding="utf-8")
     response = context.request.get(downloads["md"])
     assert response.status == 200, f"{page}: {downloads['md']} -> HTTP {response.status}"
     served = response.text()
     assert _first_heading(served) == _first_heading(source) != "", (
-        f"{page}: the downloaded source is not this page's ({downloads['md']})")
+        f"{page}: the downloaded source is not this page's ({downloads['md']})"
+    )
     assert _is_notebook(page) == ("kernelspec:" in served.split("\n---\n", 1)[0])
 
     if _is_notebook(page):
@@ -262,16 +279,21 @@ def test_screenshots_in_light_and_dark_mode(mode, open_page, site):
     out = site.parent / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     name = Path(SCREENSHOT_PAGE).name
-    visit = open_page(f"{SCREENSHOT_PAGE}.html", init_script=(
-        f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"))
+    visit = open_page(
+        f"{SCREENSHOT_PAGE}.html",
+        init_script=(
+            f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
+        ),
+    )
     try:
         page = visit.page
         assert wait_for_mathjax(page)
         load_all_images(page)
         assert page.evaluate("document.documentElement.dataset.theme") == mode
         background = _luminance(page.evaluate("getComputedStyle(document.body).backgroundColor"))
-        math = _luminance(page.evaluate(
-            "getComputedStyle(document.querySelector('article mjx-container')).color"))
+        math = _luminance(
+            page.evaluate("getComputedStyle(document.querySelector('article mjx-container')).color")
+        )
         if mode == "dark":
             assert background < 0.3 and math > 0.6, (background, math)
         else:
@@ -284,5 +306,7 @@ def test_screenshots_in_light_and_dark_mode(mode, open_page, site):
         assert first.stat().st_size > 10_000
         assert not visit.problems(), "\n".join(visit.problems())
     finally:
-        visit.page.evaluate("localStorage.setItem('mode', 'auto'); localStorage.removeItem('theme')")
+        visit.page.evaluate(
+            "localStorage.setItem('mode', 'auto'); localStorage.removeItem('theme')"
+        )
         visit.page.close()

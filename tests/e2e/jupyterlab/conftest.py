@@ -38,7 +38,6 @@ import http.cookiejar
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -70,8 +69,10 @@ HOME_STATE = (".local/", ".ipython/", ".jupyter/", ".cache/", ".config/", ".npm/
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "jupyterlab: the JupyterLab suite (tests/e2e/jupyterlab): the chapters "
-        "opened, run and saved as notebooks in JupyterLab, driven by headless Chromium")
+        "markers",
+        "jupyterlab: the JupyterLab suite (tests/e2e/jupyterlab): the chapters "
+        "opened, run and saved as notebooks in JupyterLab, driven by headless Chromium",
+    )
 
 
 #: The chapter of the screenshots before and after Run All.
@@ -88,13 +89,17 @@ def pytest_collection_modifyitems(config, items):
 def skip_without_chromium() -> None:
     """Skip the calling module, saying why, only when Chromium is absent."""
     if not CHROMIUM.exists():
-        pytest.skip(f"JupyterLab suite skipped: no Chromium at {CHROMIUM} "
-                    "(Debian: apt-get install chromium)", allow_module_level=True)
+        pytest.skip(
+            f"JupyterLab suite skipped: no Chromium at {CHROMIUM} "
+            "(Debian: apt-get install chromium)",
+            allow_module_level=True,
+        )
 
 
 # --------------------------------------------------------------------------------------
 # The sources: chapters, hidden cells, labels, inline expressions
 # --------------------------------------------------------------------------------------
+
 
 def toc_documents(root: Path = ROOT) -> list[str]:
     """Every document of ``_toc.yml`` as a path without suffix, e.g. ``book/intro``."""
@@ -103,8 +108,11 @@ def toc_documents(root: Path = ROOT) -> list[str]:
 
 def notebook_chapters(root: Path = ROOT) -> list[str]:
     """The notebook chapters of ``_toc.yml``, in order, e.g. ``book/one-variable``."""
-    return [doc for doc in toc_documents(root)
-            if (root / f"{doc}.md").exists() and is_notebook(root / f"{doc}.md")]
+    return [
+        doc
+        for doc in toc_documents(root)
+        if (root / f"{doc}.md").exists() and is_notebook(root / f"{doc}.md")
+    ]
 
 
 def read_notebook(path: Path):
@@ -144,9 +152,9 @@ def must_be_hidden(nb) -> dict[int, str]:
 
 
 LABEL_PATTERNS = (
-    re.compile(r"^\(([^()\s]+)\)=\s*$", re.M),                  # (label)=
-    re.compile(r"^\s*:(?:label|name):\s*(\S+)\s*$", re.M),      # :label: x, :name: x
-    re.compile(r"^\s*\$\$\s*\(([^()\s]+)\)\s*$", re.M),         # $$ (label)
+    re.compile(r"^\(([^()\s]+)\)=\s*$", re.M),  # (label)=
+    re.compile(r"^\s*:(?:label|name):\s*(\S+)\s*$", re.M),  # :label: x, :name: x
+    re.compile(r"^\s*\$\$\s*\(([^()\s]+)\)\s*$", re.M),  # $$ (label)
 )
 GLUE_KEY = re.compile(r"""\bglue\(\s*(['"])([^'"]+)\1""")
 
@@ -215,8 +223,12 @@ def prose_of(markdown: str) -> str:
     text = _SHOWN_ROLE.sub(r" \1 ", text)
     text = _ROLE.sub(" ", text)
     # maths shows no label, but its \text{...} shows words ("\text{for the sigmoid}")
-    words_in_maths = " ".join(re.findall(r"\\(?:text|mathrm|operatorname)\{([^{}]*)\}",
-                                         " ".join(m.group(0) for m in _MATH.finditer(text))))
+    words_in_maths = " ".join(
+        re.findall(
+            r"\\(?:text|mathrm|operatorname)\{([^{}]*)\}",
+            " ".join(m.group(0) for m in _MATH.finditer(text)),
+        )
+    )
     text = _MATH.sub(" ", text) + " " + words_in_maths
     text = _INLINE_CODE.sub(" ", text)
     return _LINK_TARGET.sub(" ", text)
@@ -243,7 +255,8 @@ RAW_MYST = {
     # gated solution of class dropdown is a closed dropdown titled "Start of Solution to
     # Exercise N", which is the reader's way in (not raw markup), so that title is allowed
     "gated Start of/End of marker": re.compile(
-        r"\b(?:Start of Exercise|End of (?:Exercise|Solution))"),
+        r"\b(?:Start of Exercise|End of (?:Exercise|Solution))"
+    ),
     "role text ~module.name": re.compile(r"~[A-Za-z_][\w]*\.[\w.]+"),
     "target leftover <x>": re.compile(r"<[\w./#:-]+>"),
     "unknown directive or role": re.compile(r"Unknown (?:Directive|Role)"),
@@ -264,27 +277,40 @@ def raw_myst(text: str) -> list[str]:
 # The repository, the Binder environment, JupyterLab
 # --------------------------------------------------------------------------------------
 
-def _run(command: list[str], cwd: Path, log: Path, env: dict | None = None,
-         timeout: float = 1800) -> None:
+
+def _run(
+    command: list[str], cwd: Path, log: Path, env: dict | None = None, timeout: float = 1800
+) -> None:
     with log.open("a", encoding="utf-8") as out:
         out.write(f"\n$ {' '.join(map(str, command))}  (in {cwd})\n")
         out.flush()
-        done = subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                              env=env, timeout=timeout, check=False)
+        done = subprocess.run(
+            command,
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            timeout=timeout,
+            check=False,
+        )
     if done.returncode != 0:
         tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-25:])
-        pytest.fail(f"{' '.join(map(str, command))} failed (exit {done.returncode}, log in "
-                    f"{log}):\n{tail}", pytrace=False)
+        pytest.fail(
+            f"{' '.join(map(str, command))} failed (exit {done.returncode}, log in {log}):\n{tail}",
+            pytrace=False,
+        )
 
 
 def git_status(clone: Path) -> str:
-    return subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        ["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def git_diff(clone: Path) -> str:
-    return subprocess.run(["git", "diff"], cwd=clone, capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["git", "diff"], cwd=clone, capture_output=True, text=True, check=True
+    ).stdout
 
 
 @pytest.fixture(scope="package")
@@ -296,13 +322,14 @@ def lab_logs(tmp_path_factory) -> Path:
 def lab_clone(tmp_path_factory, lab_logs) -> Path:
     """A fresh clone of the repository's committed HEAD."""
     clone = tmp_path_factory.mktemp("jupyterlab-home") / "jaccourse"
-    _run(["git", "clone", "--quiet", str(ROOT), str(clone)], cwd=ROOT,
-         log=lab_logs / "clone.log")
+    _run(["git", "clone", "--quiet", str(ROOT), str(clone)], cwd=ROOT, log=lab_logs / "clone.log")
     exclude = clone / ".git" / "info" / "exclude"
     exclude.parent.mkdir(parents=True, exist_ok=True)
     with exclude.open("a", encoding="utf-8") as out:
-        out.write("\n# what Jupyter, IPython and matplotlib write under $HOME (the clone, as "
-                  "on Binder)\n" + "".join(f"/{d}\n" for d in HOME_STATE))
+        out.write(
+            "\n# what Jupyter, IPython and matplotlib write under $HOME (the clone, as "
+            "on Binder)\n" + "".join(f"/{d}\n" for d in HOME_STATE)
+        )
     assert git_status(clone) == "", f"a fresh clone is not clean:\n{git_status(clone)}"
     return clone
 
@@ -310,11 +337,16 @@ def lab_clone(tmp_path_factory, lab_logs) -> Path:
 def _clean_env(home: Path, bindir: Path) -> dict[str, str]:
     """The environment of a reader's session: ``HOME`` set, the environment's ``bin`` first
     on ``PATH``, nothing of this test process's Python or Jupyter settings."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("JUPYTER", "IPYTHON", "PYTHON", "MPL", "VIRTUAL_ENV", "PYTEST",
-                                "JACCOURSE", "CONDA"))}
-    env.update(HOME=str(home), PATH=f"{bindir}{os.pathsep}{env.get('PATH', '')}",
-               PYTHONUNBUFFERED="1")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(
+            ("JUPYTER", "IPYTHON", "PYTHON", "MPL", "VIRTUAL_ENV", "PYTEST", "JACCOURSE", "CONDA")
+        )
+    }
+    env.update(
+        HOME=str(home), PATH=f"{bindir}{os.pathsep}{env.get('PATH', '')}", PYTHONUNBUFFERED="1"
+    )
     env.pop("XDG_CONFIG_HOME", None)
     env.pop("XDG_DATA_HOME", None)
     env.pop("XDG_CACHE_HOME", None)
@@ -336,12 +368,23 @@ def binder_env(lab_clone, tmp_path_factory, lab_logs) -> Path:
     bindir = env_dir / "bin"
     env = _clean_env(lab_clone, bindir)
     env["HOME"] = os.environ.get("HOME", str(lab_clone))  # pip's cache, not the clone's
-    _run([str(bindir / "python"), "-m", "pip", "install", "--quiet", "-r",
-          "binder/requirements.txt"], cwd=lab_clone, log=log, env=env)
+    _run(
+        [
+            str(bindir / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "-r",
+            "binder/requirements.txt",
+        ],
+        cwd=lab_clone,
+        log=log,
+        env=env,
+    )
     post_build = lab_clone / "binder" / "postBuild"
     if post_build.exists():
-        _run(["bash", str(post_build)], cwd=lab_clone, log=log,
-             env=_clean_env(lab_clone, bindir))
+        _run(["bash", str(post_build)], cwd=lab_clone, log=log, env=_clean_env(lab_clone, bindir))
     status = git_status(lab_clone)
     assert status == "", f"installing the Binder environment changed the clone:\n{status}"
     print(f"\nBinder environment built in {time.monotonic() - start:.0f} s ({env_dir})")
@@ -372,15 +415,16 @@ class JupyterLab:
         if self._opener is None:
             self._jar = http.cookiejar.CookieJar()
             self._opener = urllib.request.build_opener(
-                urllib.request.HTTPCookieProcessor(self._jar))
+                urllib.request.HTTPCookieProcessor(self._jar)
+            )
         headers = {}
         if method != "GET":
             if not any(c.name == "_xsrf" for c in self._jar):
                 self._opener.open(self.url + "lab", timeout=30).read()
-            headers = {"X-XSRFToken": next((c.value for c in self._jar if c.name == "_xsrf"),
-                                           "")}
-        request = urllib.request.Request(self.url + path.lstrip("/"), method=method,
-                                         headers=headers)
+            headers = {"X-XSRFToken": next((c.value for c in self._jar if c.name == "_xsrf"), "")}
+        request = urllib.request.Request(
+            self.url + path.lstrip("/"), method=method, headers=headers
+        )
         with self._opener.open(request, timeout=30) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -393,40 +437,61 @@ class JupyterLab:
             self.api(f"api/kernels/{kernel['id']}", method="DELETE")
 
     def log_tail(self, lines: int = 30) -> str:
-        return "\n".join(self.log.read_text(encoding="utf-8", errors="replace")
-                         .splitlines()[-lines:])
+        return "\n".join(
+            self.log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+        )
 
 
 def start_lab(bindir: Path, home: Path, root_dir: Path, log: Path):
     """Start JupyterLab from the environment ``bindir`` and yield it; always stop it."""
     port = _free_port()
-    command = [str(bindir / "python"), "-m", "jupyterlab",
-               f"--ServerApp.root_dir={root_dir}", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-               "--IdentityProvider.token=", "--PasswordIdentityProvider.hashed_password=",
-               "--no-browser", "--allow-root",
-               "--LabApp.expose_app_in_browser=True"]
+    command = [
+        str(bindir / "python"),
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={root_dir}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--IdentityProvider.token=",
+        "--PasswordIdentityProvider.hashed_password=",
+        "--no-browser",
+        "--allow-root",
+        "--LabApp.expose_app_in_browser=True",
+    ]
     out = log.open("w", encoding="utf-8")
     out.write("$ " + " ".join(command) + f"\n(HOME={home}, cwd={root_dir})\n")
     out.flush()
-    process = subprocess.Popen(command, cwd=root_dir, stdout=out, stderr=subprocess.STDOUT,
-                               env=_clean_env(home, bindir), start_new_session=True)
-    lab = JupyterLab(url=f"http://127.0.0.1:{port}/", process=process, log=log, home=home,
-                     root_dir=root_dir)
+    process = subprocess.Popen(
+        command,
+        cwd=root_dir,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env=_clean_env(home, bindir),
+        start_new_session=True,
+    )
+    lab = JupyterLab(
+        url=f"http://127.0.0.1:{port}/", process=process, log=log, home=home, root_dir=root_dir
+    )
     try:
         deadline = time.monotonic() + SERVER_START_S
         while True:
             if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited (code {process.returncode}) before answering; "
-                            f"log {log}:\n{lab.log_tail()}", pytrace=False)
+                pytest.fail(
+                    f"JupyterLab exited (code {process.returncode}) before answering; "
+                    f"log {log}:\n{lab.log_tail()}",
+                    pytrace=False,
+                )
             try:
                 lab.api("api/status")
                 break
             except (urllib.error.URLError, ConnectionError, OSError):
                 if time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not answer on {lab.url}api/status within "
-                                f"{SERVER_START_S} s; log {log}:\n{lab.log_tail()}",
-                                pytrace=False)
+                    pytest.fail(
+                        f"JupyterLab did not answer on {lab.url}api/status within "
+                        f"{SERVER_START_S} s; log {log}:\n{lab.log_tail()}",
+                        pytrace=False,
+                    )
                 time.sleep(0.5)
         yield lab
     finally:
@@ -449,8 +514,9 @@ def start_lab(bindir: Path, home: Path, root_dir: Path, log: Path):
 @pytest.fixture(scope="package")
 def binder_lab(binder_env, lab_clone, lab_logs):
     """JupyterLab as Binder runs it: the Binder environment, ``HOME`` the clone."""
-    yield from start_lab(binder_env, home=lab_clone, root_dir=lab_clone,
-                         log=lab_logs / "binder-lab.log")
+    yield from start_lab(
+        binder_env, home=lab_clone, root_dir=lab_clone, log=lab_logs / "binder-lab.log"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -458,13 +524,15 @@ def local_lab(lab_clone, lab_logs, tmp_path_factory):
     """JupyterLab as a reader runs it locally: the full environment (this Python's, the
     README's ``.venv``), ``HOME`` an empty directory elsewhere, root dir the clone."""
     home = tmp_path_factory.mktemp("empty-home")
-    yield from start_lab(Path(sys.executable).parent, home=home, root_dir=lab_clone,
-                         log=lab_logs / "local-lab.log")
+    yield from start_lab(
+        Path(sys.executable).parent, home=home, root_dir=lab_clone, log=lab_logs / "local-lab.log"
+    )
 
 
 # --------------------------------------------------------------------------------------
 # The browser
 # --------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="package")
 def lab_browser():
@@ -472,7 +540,8 @@ def lab_browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             yield chromium
         finally:
@@ -555,7 +624,8 @@ READ_DOM = r"""() => {
     const placeholder = wrapper && wrapper.querySelector(':scope > .jp-InputPlaceholder');
     const area = wrapper && wrapper.querySelector(':scope > .jp-InputArea');
     const rendered = area && !placeholder
-      && area.querySelector(':scope > .myst, :scope > .jp-RenderedMarkdown, :scope > .jp-MarkdownOutput');
+      && area.querySelector(
+        ':scope > .myst, :scope > .jp-RenderedMarkdown, :scope > .jp-MarkdownOutput');
     const editor = area && area.querySelector('.jp-InputArea-editor');
     const editorShown = !!(editor && !placeholder && !editor.classList.contains('lm-mod-hidden')
                            && getComputedStyle(editor).display !== 'none');
@@ -639,12 +709,21 @@ class Reading:
     def report(self, check: str) -> str:
         found = self.problems.get(check, [])
         return f"{self.chapter}: {len(found)} problem(s) [{check}]:\n" + "\n".join(
-            f"  - {p}" for p in found)
+            f"  - {p}" for p in found
+        )
 
 
 #: The checks of a reading, in the order they are made.
-CHECKS = ("opens", "offline", "hidden-before", "run-all", "hidden-after", "raw-myst",
-          "numbers", "saved-clean")
+CHECKS = (
+    "opens",
+    "offline",
+    "hidden-before",
+    "run-all",
+    "hidden-after",
+    "raw-myst",
+    "numbers",
+    "saved-clean",
+)
 
 
 class ChapterFailed(Exception):
@@ -669,35 +748,55 @@ def _open(tab: Tab, reading: Reading, rel: str, nb) -> None:
     url = f"{tab.lab.url}lab/tree/{rel}?reset"
     page.goto(url, wait_until="domcontentloaded")
     try:
-        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell, .jp-FileEditor "
-                               ".cm-editor", timeout=TIMEOUT_MS)
+        page.wait_for_selector(
+            ".jp-NotebookPanel .jp-Notebook .jp-Cell, .jp-FileEditor .cm-editor", timeout=TIMEOUT_MS
+        )
     except Exception as error:
-        raise ChapterFailed(f"{url} showed neither a notebook nor a text editor within "
-                            f"{TIMEOUT_MS // 1000} s") from error
+        raise ChapterFailed(
+            f"{url} showed neither a notebook nor a text editor within {TIMEOUT_MS // 1000} s"
+        ) from error
     if not page.locator(".jp-NotebookPanel").count():
         raise ChapterFailed(f"{url} opened as a text file (a file editor), not as a notebook")
     expected = len(nb.cells)
     # windowingMode "defer" attaches the cells one by one in idle time: about a cell a
     # second on a loaded 2-core machine, far faster on an idle one
     patience = TIMEOUT_MS / 1000 + 4 * expected
-    _wait(page, """(n) => document.querySelectorAll(
-                 '.jp-NotebookPanel .jp-Notebook .jp-Cell').length >= n""", expected,
-          timeout_s=patience, what=f"the notebook shows the {expected} cells jupytext reads "
-          "(shown: " + str(page.evaluate("() => document.querySelectorAll("
-                                         "'.jp-NotebookPanel .jp-Notebook .jp-Cell').length"))
-          + " when the wait began)")
+    _wait(
+        page,
+        """(n) => document.querySelectorAll(
+                 '.jp-NotebookPanel .jp-Notebook .jp-Cell').length >= n""",
+        expected,
+        timeout_s=patience,
+        what=f"the notebook shows the {expected} cells jupytext reads "
+        "(shown: "
+        + str(
+            page.evaluate(
+                "() => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length"
+            )
+        )
+        + " when the wait began)",
+    )
     # every markdown cell rendered (or collapsed), MyST included
-    _wait(page, """() => Array.from(document.querySelectorAll(
+    _wait(
+        page,
+        """() => Array.from(document.querySelectorAll(
                  '.jp-NotebookPanel .jp-Notebook .jp-MarkdownCell')).every(c =>
                  c.querySelector('.jp-InputPlaceholder') ||
                  c.querySelector('.jp-InputArea > .myst, .jp-InputArea > .jp-RenderedMarkdown'))""",
-          timeout_s=patience, what="every markdown cell is rendered")
-    _wait(page, """(p) => { const app = window.jupyterapp; if (!app) return false;
+        timeout_s=patience,
+        what="every markdown cell is rendered",
+    )
+    _wait(
+        page,
+        """(p) => { const app = window.jupyterapp; if (!app) return false;
                  const w = Array.from(app.shell.widgets('main')).find(
                    w => w.context && w.context.path === p && w.sessionContext);
                  const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
-                 return !!(k && k.status === 'idle'); }""", rel, timeout_s=180,
-          what="the notebook's kernel is started and idle")
+                 return !!(k && k.status === 'idle'); }""",
+        rel,
+        timeout_s=180,
+        what="the notebook's kernel is started and idle",
+    )
     page.wait_for_timeout(500)  # the last markdown renders settle
 
 
@@ -706,18 +805,29 @@ def _check_opened(reading: Reading, nb, dom, model) -> None:
         raise ChapterFailed(f"the notebook model cannot be read: {model}")
     n = len(nb.cells)
     if len(dom) != n or len(model["cells"]) != n:
-        reading.add("opens", f"jupytext reads {n} cells from the file, JupyterLab shows "
-                             f"{len(dom)} in the DOM and {len(model['cells'])} in its model")
-    for i, (cell, shown) in enumerate(zip(nb.cells, dom)):
+        reading.add(
+            "opens",
+            f"jupytext reads {n} cells from the file, JupyterLab shows "
+            f"{len(dom)} in the DOM and {len(model['cells'])} in its model",
+        )
+    for i, (cell, shown) in enumerate(zip(nb.cells, dom, strict=False)):
         if shown["index"] != i or shown["type"] != cell.cell_type:
-            reading.add("opens", f"{_cell_name(i, cell)} shows as DOM cell {shown['index']} "
-                                 f"of type {shown['type']}")
+            reading.add(
+                "opens",
+                f"{_cell_name(i, cell)} shows as DOM cell {shown['index']} of type {shown['type']}",
+            )
             break
-    not_myst = [i for i, c in enumerate(dom) if c["type"] == "markdown" and c["renderer"]
-                and c["renderer"] != "myst"]
+    not_myst = [
+        i
+        for i, c in enumerate(dom)
+        if c["type"] == "markdown" and c["renderer"] and c["renderer"] != "myst"
+    ]
     if not_myst:
-        reading.add("opens", f"markdown cells {not_myst[:10]} are not rendered by "
-                             "jupyterlab-myst (plain markdown renderer)")
+        reading.add(
+            "opens",
+            f"markdown cells {not_myst[:10]} are not rendered by "
+            "jupyterlab-myst (plain markdown renderer)",
+        )
 
 
 def _solution_text_shown(shown: dict) -> str:
@@ -740,25 +850,30 @@ def _check_hidden(reading: Reading, check: str, nb, dom, expected: dict[int, str
         meta, shown = source_hidden(cell), dom[i]
         if check == "hidden-before":
             if meta and not shown["collapsed"]:
-                reading.add(check, f"{_cell_name(i, cell)} has source_hidden but shows its "
-                                   "source")
+                reading.add(check, f"{_cell_name(i, cell)} has source_hidden but shows its source")
             if not meta and shown["collapsed"]:
-                reading.add(check, f"{_cell_name(i, cell)} shows collapsed without "
-                                   "source_hidden metadata")
+                reading.add(
+                    check, f"{_cell_name(i, cell)} shows collapsed without source_hidden metadata"
+                )
         if i not in expected or shown["collapsed"]:
             continue
         when = "before Run All" if check == "hidden-before" else "after Run All"
         if cell.cell_type == "code":
-            reading.add(check, f"{_cell_name(i, cell)} must be hidden ({expected[i]}) but shows "
-                               f"its source {when}"
-                               + ("" if meta else " (no jupyter.source_hidden metadata)"))
+            reading.add(
+                check,
+                f"{_cell_name(i, cell)} must be hidden ({expected[i]}) but shows "
+                f"its source {when}" + ("" if meta else " (no jupyter.source_hidden metadata)"),
+            )
         elif cell.cell_type == "markdown":
             text = _solution_text_shown(shown)
             if shown["closed_dropdowns"] and len(text) <= 80 and "Solution" in text:
                 continue  # a closed dropdown, its title shown
             if text:
-                reading.add(check, f"{_cell_name(i, cell)} is part of a solution and shows "
-                                   f"{when}, outside a closed dropdown: {text[:160]!r}")
+                reading.add(
+                    check,
+                    f"{_cell_name(i, cell)} is part of a solution and shows "
+                    f"{when}, outside a closed dropdown: {text[:160]!r}",
+                )
 
 
 def _run_all(tab: Tab, reading: Reading, rel: str, timeout_s: float) -> dict:
@@ -769,7 +884,9 @@ def _run_all(tab: Tab, reading: Reading, rel: str, timeout_s: float) -> dict:
     start = time.monotonic()
     page.wait_for_timeout(1000)
     # done: the kernel idle and no code cell queued or running, twice in a row
-    _wait(page, """(p) => {
+    _wait(
+        page,
+        """(p) => {
             const w = Array.from(window.jupyterapp.shell.widgets('main')).find(
               w => w.context && w.context.path === p && w.content && w.content.widgets);
             const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
@@ -778,13 +895,17 @@ def _run_all(tab: Tab, reading: Reading, rel: str, timeout_s: float) -> dict:
             const now = Date.now();
             if (busy) { window.__jcIdleSince = null; return false; }
             window.__jcIdleSince = window.__jcIdleSince || now;
-            return now - window.__jcIdleSince > 1500; }""", rel, timeout_s=timeout_s,
-          what="Run All Cells has finished (kernel idle, no cell queued)")
+            return now - window.__jcIdleSince > 1500; }""",
+        rel,
+        timeout_s=timeout_s,
+        what="Run All Cells has finished (kernel idle, no cell queued)",
+    )
     reading.timings["run_all_s"] = round(time.monotonic() - start, 1)
     # jupyterlab-myst re-renders a markdown cell once its inline expressions' results are
     # in; on a loaded machine that can trail the kernel by a while
     try:
-        page.wait_for_function("""(p) => {
+        page.wait_for_function(
+            """(p) => {
             const w = Array.from(window.jupyterapp.shell.widgets('main')).find(
               w => w.context && w.context.path === p && w.content && w.content.widgets);
             return w.content.widgets.every(c => {
@@ -793,10 +914,15 @@ def _run_all(tab: Tab, reading: Reading, rel: str, timeout_s: float) -> dict:
                               .map(e => e.expression.trim());
               return !Array.from(c.node.querySelectorAll('.myst code'))
                            .some(e => exprs.includes(e.textContent.trim()));
-            }); }""", arg=rel, timeout=120_000, polling=500)
+            }); }""",
+            arg=rel,
+            timeout=120_000,
+            polling=500,
+        )
     except Exception:  # reported by the numbers check, cell by cell
-        reading.notes.append("some inline expressions were still shown unevaluated 120 s "
-                             "after Run All finished")
+        reading.notes.append(
+            "some inline expressions were still shown unevaluated 120 s after Run All finished"
+        )
     reading.timings["rendered_s"] = round(time.monotonic() - start, 1)
     return page.evaluate(READ_MODEL, rel)
 
@@ -805,22 +931,28 @@ def _check_run(reading: Reading, nb, model) -> None:
     if model["kernel"] != "idle":
         reading.add("run-all", f"the kernel is {model['kernel']!r} after Run All, not idle")
     unrun = []
-    for i, (cell, m) in enumerate(zip(nb.cells, model["cells"])):
+    for i, (cell, m) in enumerate(zip(nb.cells, model["cells"], strict=False)):
         if m["type"] != "code":
             continue
         if m["count"] is None:
             unrun.append(i)
         for out in m["outputs"]:
             if out["type"] == "error" or (out["type"] == "stream" and out["name"] == "stderr"):
-                reading.add("run-all", f"{_cell_name(i, cell)}: {out['type']} "
-                                       f"{out['name']} output: {out['text'][:600]}")
+                reading.add(
+                    "run-all",
+                    f"{_cell_name(i, cell)}: {out['type']} "
+                    f"{out['name']} output: {out['text'][:600]}",
+                )
     if unrun:
-        reading.add("run-all", f"{len(unrun)} code cell(s) without an execution count after "
-                               f"Run All (not run, or Run All stopped): cells {unrun[:15]}")
+        reading.add(
+            "run-all",
+            f"{len(unrun)} code cell(s) without an execution count after "
+            f"Run All (not run, or Run All stopped): cells {unrun[:15]}",
+        )
 
 
 def _check_raw_myst(reading: Reading, nb, dom, labels: set[str], keys: set[str]) -> None:
-    for i, (cell, shown) in enumerate(zip(nb.cells, dom)):
+    for i, (cell, shown) in enumerate(zip(nb.cells, dom, strict=False)):
         if cell.cell_type != "markdown" or not shown["renderer"]:
             continue
         text = shown["text"]
@@ -842,39 +974,52 @@ def _check_raw_myst(reading: Reading, nb, dom, labels: set[str], keys: set[str])
                 found.append(f"citation of an unknown key: {cite['text']!r}")
         if found:
             excerpt = " ".join(text.split())[:160]
-            reading.add("raw-myst", f"{_cell_name(i, cell)}: {'; '.join(sorted(set(found)))}"
-                                    f" | rendered: {excerpt!r}")
+            reading.add(
+                "raw-myst",
+                f"{_cell_name(i, cell)}: {'; '.join(sorted(set(found)))} | rendered: {excerpt!r}",
+            )
 
 
 def _check_numbers(reading: Reading, nb, dom, model) -> None:
     total = 0
-    for i, (cell, shown, m) in enumerate(zip(nb.cells, dom, model["cells"])):
+    for i, (cell, shown, m) in enumerate(zip(nb.cells, dom, model["cells"], strict=False)):
         if cell.cell_type != "markdown":
             continue
         roles = EVAL_ROLE.findall(cell.source)
         if not roles:
             continue
         if not shown["renderer"]:
-            reading.notes.append(f"{_cell_name(i, cell)}: {len(roles)} {{eval}} in a cell "
-                                 "that stays hidden (not checked)")
+            reading.notes.append(
+                f"{_cell_name(i, cell)}: {len(roles)} {{eval}} in a cell "
+                "that stays hidden (not checked)"
+            )
             continue
         total += len(roles)
         results = m.get("user_expressions") or []
         if len(results) != len(roles):
-            reading.add("numbers", f"{_cell_name(i, cell)}: {len(roles)} {{eval}} in the "
-                                   f"source, {len(results)} evaluated by jupyterlab-myst")
-        for expr, res in zip(roles, results):
+            reading.add(
+                "numbers",
+                f"{_cell_name(i, cell)}: {len(roles)} {{eval}} in the "
+                f"source, {len(results)} evaluated by jupyterlab-myst",
+            )
+        for expr, res in zip(roles, results, strict=False):
             result = res.get("result") or {}
             value = ((result.get("data") or {}).get("text/plain") or "").strip()
             if result.get("status") != "ok":
-                reading.add("numbers", f"{_cell_name(i, cell)}: {{eval}}`{expr}` -> "
-                                       f"{result.get('status')}: {result.get('ename', '')} "
-                                       f"{result.get('evalue', '')}")
+                reading.add(
+                    "numbers",
+                    f"{_cell_name(i, cell)}: {{eval}}`{expr}` -> "
+                    f"{result.get('status')}: {result.get('ename', '')} "
+                    f"{result.get('evalue', '')}",
+                )
             elif not value:
                 reading.add("numbers", f"{_cell_name(i, cell)}: {{eval}}`{expr}` is empty")
             elif value.strip("'\"") not in " ".join(shown["text"].split()):
-                reading.add("numbers", f"{_cell_name(i, cell)}: {{eval}}`{expr}` = {value!r} "
-                                       "does not appear in the rendered text")
+                reading.add(
+                    "numbers",
+                    f"{_cell_name(i, cell)}: {{eval}}`{expr}` = {value!r} "
+                    "does not appear in the rendered text",
+                )
         unevaluated = [c for c in shown["codes"] if c.strip() in {r.strip() for r in roles}]
         if unevaluated:
             reading.add("numbers", f"{_cell_name(i, cell)}: shown unevaluated: {unevaluated}")
@@ -886,17 +1031,23 @@ def _save(tab: Tab, reading: Reading, rel: str, clone: Path) -> None:
     before = page.evaluate(READ_MODEL, rel)
     page.locator(".jp-NotebookPanel .jp-Notebook").first.click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+s")
-    _wait(page, """([p, before]) => {
+    _wait(
+        page,
+        """([p, before]) => {
             const w = Array.from(window.jupyterapp.shell.widgets('main')).find(
               w => w.context && w.context.path === p);
             return w && !w.context.model.dirty && w.context.contentsModel &&
                    w.context.contentsModel.last_modified !== before; }""",
-          [rel, before.get("last_modified")], timeout_s=60,
-          what="Ctrl+S has saved the notebook")
+        [rel, before.get("last_modified")],
+        timeout_s=60,
+        what="Ctrl+S has saved the notebook",
+    )
     status = git_status(clone)
     if status:
-        reading.add("saved-clean", f"git status --porcelain after saving:\n{status}"
-                                   f"git diff:\n{git_diff(clone)[:6000]}")
+        reading.add(
+            "saved-clean",
+            f"git status --porcelain after saving:\n{status}git diff:\n{git_diff(clone)[:6000]}",
+        )
 
 
 def _screenshot(tab: Tab, reading: Reading, name: str, scroll_to_output: bool) -> None:
@@ -915,9 +1066,17 @@ def _screenshot(tab: Tab, reading: Reading, name: str, scroll_to_output: bool) -
     reading.screenshots.append(path)
 
 
-def read_chapter(tab: Tab, clone: Path, chapter: str, labels: set[str], keys: set[str],
-                 run_all: bool = True, save: bool = True, screenshots: str | None = None,
-                 run_timeout_s: float = 900) -> Reading:
+def read_chapter(
+    tab: Tab,
+    clone: Path,
+    chapter: str,
+    labels: set[str],
+    keys: set[str],
+    run_all: bool = True,
+    save: bool = True,
+    screenshots: str | None = None,
+    run_timeout_s: float = 900,
+) -> Reading:
     """Open ``chapter`` (e.g. ``book/one-variable``) in JupyterLab at the path the Binder
     button opens, check it as a reader sees it, Run All, check again, save, check git;
     then close it and shut its kernel down, and restore the file in the clone.
@@ -967,7 +1126,7 @@ def read_chapter(tab: Tab, clone: Path, chapter: str, labels: set[str], keys: se
     except ChapterFailed as failure:
         if not reading.problems.get(stage):
             reading.add(stage, str(failure))
-        for check in CHECKS[CHECKS.index(stage) + 1:]:
+        for check in CHECKS[CHECKS.index(stage) + 1 :]:
             if check != "offline":
                 reading.add(check, f"not checked: the reading stopped at {stage!r}: {failure}")
     finally:

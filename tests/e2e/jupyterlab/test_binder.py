@@ -45,8 +45,18 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import (CHECKS, ROOT, SCREENSHOT_CHAPTER, VIEWPORT, Reading, bib_keys,
-                       book_labels, notebook_chapters, read_chapter, skip_without_chromium)
+from .conftest import (
+    CHECKS,
+    ROOT,
+    SCREENSHOT_CHAPTER,
+    VIEWPORT,
+    Reading,
+    bib_keys,
+    book_labels,
+    notebook_chapters,
+    read_chapter,
+    skip_without_chromium,
+)
 
 skip_without_chromium()
 
@@ -63,11 +73,19 @@ def readings(binder_tab, lab_clone):
     def _read(chapter: str) -> Reading:
         if chapter not in cache:
             cache[chapter] = read_chapter(
-                binder_tab, lab_clone, chapter, labels, keys,
-                screenshots=SCREENSHOT_PREFIX if chapter == SCREENSHOT_CHAPTER else None)
+                binder_tab,
+                lab_clone,
+                chapter,
+                labels,
+                keys,
+                screenshots=SCREENSHOT_PREFIX if chapter == SCREENSHOT_CHAPTER else None,
+            )
             r = cache[chapter]
-            print(f"\n{chapter}: {r.timings}" + "".join(f"\n  note: {n}" for n in r.notes)
-                  + "".join("\n" + r.report(check)[:3000] for check in r.problems))
+            print(
+                f"\n{chapter}: {r.timings}"
+                + "".join(f"\n  note: {n}" for n in r.notes)
+                + "".join("\n" + r.report(check)[:3000] for check in r.problems)
+            )
         return cache[chapter]
 
     return _read
@@ -123,9 +141,10 @@ def _png_size(path: Path) -> tuple[int, int]:
 def _check_screenshots(readings) -> None:
     reading = readings(SCREENSHOT_CHAPTER)
     names = [p.name for p in reading.screenshots]
-    assert names == [f"{SCREENSHOT_PREFIX}-before-run-all.png",
-                     f"{SCREENSHOT_PREFIX}-after-run-all.png"], (
-        f"screenshots taken: {names}; the reading: {reading.problems}")
+    assert names == [
+        f"{SCREENSHOT_PREFIX}-before-run-all.png",
+        f"{SCREENSHOT_PREFIX}-after-run-all.png",
+    ], f"screenshots taken: {names}; the reading: {reading.problems}"
     before, after = reading.screenshots
     for shot in reading.screenshots:
         assert shot.parent == ROOT / "_build" / "screenshots"

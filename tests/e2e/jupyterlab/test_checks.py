@@ -6,33 +6,39 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from .conftest import (EVAL_ROLE, must_be_hidden, prose_of, raw_myst, word_count)
+from .conftest import EVAL_ROLE, must_be_hidden, prose_of, raw_myst, word_count
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("see {ref}`the figure <fig-x>` here", "role or directive name"),
-    ("the {eq} number", "role or directive name"),
-    ("Definition\n:label: def-x\ntext", "directive option line"),
-    ("(jd-polar)=\nPolar coordinates", "label line (x)="),
-    ("```{prf:theorem}\nbody", "code fence"),
-    ("Start of Exercise 2 Write code", "gated Start of/End of marker"),
-    ("End of Solution", "gated Start of/End of marker"),
-    ("calls ~jaccourse.derivatives.jacobian here", "role text ~module.name"),
-    ("the Gaussian integral <gaussian-integral>", "target leftover <x>"),
-    ("weird-directive - Unknown Directive", "unknown directive or role"),
-    ("$$ x^2 $$", "raw display math $$"),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("see {ref}`the figure <fig-x>` here", "role or directive name"),
+        ("the {eq} number", "role or directive name"),
+        ("Definition\n:label: def-x\ntext", "directive option line"),
+        ("(jd-polar)=\nPolar coordinates", "label line (x)="),
+        ("```{prf:theorem}\nbody", "code fence"),
+        ("Start of Exercise 2 Write code", "gated Start of/End of marker"),
+        ("End of Solution", "gated Start of/End of marker"),
+        ("calls ~jaccourse.derivatives.jacobian here", "role text ~module.name"),
+        ("the Gaussian integral <gaussian-integral>", "target leftover <x>"),
+        ("weird-directive - Unknown Directive", "unknown directive or role"),
+        ("$$ x^2 $$", "raw display math $$"),
+    ],
+)
 def test_raw_myst_finds_each_kind(text, kind):
     found = raw_myst(text)
     assert any(f.startswith(kind + ":") for f in found), (text, found)
 
 
-@pytest.mark.parametrize("text", [
-    "The two forms agree to within 4e-16, and the seed's (31) is the negative: -0.328125.",
-    "Jacobians (matrices of partial derivatives) come first; a < b and b > c.",
-    "At the end of the chapter we start over: the end of a map, the start of another.",
-    "Start of Solution to Exercise 2",   # the title of a closed solution dropdown
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The two forms agree to within 4e-16, and the seed's (31) is the negative: -0.328125.",
+        "Jacobians (matrices of partial derivatives) come first; a < b and b > c.",
+        "At the end of the chapter we start over: the end of a map, the start of another.",
+        "Start of Solution to Exercise 2",  # the title of a closed solution dropdown
+    ],
+)
 def test_raw_myst_leaves_prose_alone(text):
     assert raw_myst(text) == []
 
@@ -46,23 +52,32 @@ def _nb(*cells):
 
 
 def test_must_be_hidden_takes_solutions_fence_to_fence_and_tagged_cells():
-    nb = _nb(("markdown", "Exercise text", {}),
-             ("markdown", "```{solution-start} ex-1\n:class: dropdown\n```\nThe answer", {}),
-             ("code", "answer = 4", {}),
-             ("markdown", "```{solution-end}\n```", {}),
-             ("code", "assert answer == 4", {"tags": ["remove-cell"]}),
-             ("code", "plot()", {"tags": ["hide-input"]}),
-             ("code", "x = 1", {"tags": ["thebe-init"]}),
-             ("markdown", "After", {}))
-    assert must_be_hidden(nb) == {1: "solution", 2: "solution", 3: "solution",
-                                  4: "tag remove-cell", 5: "tag hide-input"}
+    nb = _nb(
+        ("markdown", "Exercise text", {}),
+        ("markdown", "```{solution-start} ex-1\n:class: dropdown\n```\nThe answer", {}),
+        ("code", "answer = 4", {}),
+        ("markdown", "```{solution-end}\n```", {}),
+        ("code", "assert answer == 4", {"tags": ["remove-cell"]}),
+        ("code", "plot()", {"tags": ["hide-input"]}),
+        ("code", "x = 1", {"tags": ["thebe-init"]}),
+        ("markdown", "After", {}),
+    )
+    assert must_be_hidden(nb) == {
+        1: "solution",
+        2: "solution",
+        3: "solution",
+        4: "tag remove-cell",
+        5: "tag hide-input",
+    }
 
 
 def test_prose_of_drops_markup_and_keeps_words():
-    source = ("(sigmoid)=\n# The sigmoid\n\nThe sigmoid {ref}`squashes <sigmoid-fig>` "
-              "$\\sigma(x)$ and `sigmoid(x)`.\n:label: sig-def\n")
+    source = (
+        "(sigmoid)=\n# The sigmoid\n\nThe sigmoid {ref}`squashes <sigmoid-fig>` "
+        "$\\sigma(x)$ and `sigmoid(x)`.\n:label: sig-def\n"
+    )
     prose = prose_of(source)
-    assert word_count("sigmoid", prose) == 2           # the heading and the sentence
+    assert word_count("sigmoid", prose) == 2  # the heading and the sentence
     assert word_count("sigmoid-fig", prose) == 0
     assert word_count("sig-def", prose) == 0
 
@@ -78,8 +93,10 @@ def test_prose_of_keeps_a_roles_explicit_text():
 
 
 def test_prose_of_reads_past_directive_fences():
-    source = ("```{prf:remark} Orientation\n:label: jd-rem\nText.\n```\n\n"
-              "The one-variable story is in {doc}`the one-variable chapter <one-variable>`.")
+    source = (
+        "```{prf:remark} Orientation\n:label: jd-rem\nText.\n```\n\n"
+        "The one-variable story is in {doc}`the one-variable chapter <one-variable>`."
+    )
     assert word_count("one-variable", prose_of(source)) == 2
     assert word_count("jd-rem", prose_of(source)) == 0
 

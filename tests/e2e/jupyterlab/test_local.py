@@ -32,22 +32,30 @@ def local_readings(local_tab, lab_clone):
 
     def _read(chapter: str) -> Reading:
         if chapter not in cache:
-            cache[chapter] = read_chapter(local_tab, lab_clone, chapter, labels, keys,
-                                          run_all=LOCAL_CHAPTERS[chapter], save=False)
+            cache[chapter] = read_chapter(
+                local_tab,
+                lab_clone,
+                chapter,
+                labels,
+                keys,
+                run_all=LOCAL_CHAPTERS[chapter],
+                save=False,
+            )
             r = cache[chapter]
-            print(f"\n{chapter} (local): {r.timings}" + "".join(
-                f"\n  note: {n}" for n in r.notes))
+            print(f"\n{chapter} (local): {r.timings}" + "".join(f"\n  note: {n}" for n in r.notes))
         return cache[chapter]
 
     return _read
 
 
-CASES = [(chapter, check) for chapter, run in LOCAL_CHAPTERS.items()
-         for check in OPENED + (RUN if run else ())]
+CASES = [
+    (chapter, check)
+    for chapter, run in LOCAL_CHAPTERS.items()
+    for check in OPENED + (RUN if run else ())
+]
 
 
-@pytest.mark.parametrize(("chapter", "check"), CASES,
-                         ids=[f"{Path(c).name}-{k}" for c, k in CASES])
+@pytest.mark.parametrize(("chapter", "check"), CASES, ids=[f"{Path(c).name}-{k}" for c, k in CASES])
 def test_chapter_in_local_jupyterlab(chapter, check, local_readings):
     reading = local_readings(chapter)
     if reading.problems.get(check):

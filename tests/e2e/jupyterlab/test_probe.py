@@ -19,7 +19,7 @@ from .conftest import bib_keys, book_labels, read_chapter, skip_without_chromium
 skip_without_chromium()
 
 PROBE = "book/zz-jupyterlab-probe"
-PROBE_SOURCE = '''---
+PROBE_SOURCE = """---
 jupytext:
   notebook_metadata_filter: -jupytext.text_representation.jupytext_version
   text_representation:
@@ -78,7 +78,7 @@ The answer is $4$.
 
 answer = 4  # a figure-like cell without source_hidden: its source shows
 ```
-'''
+"""
 
 #: check -> a piece of the problem the probe's fault must cause (None: no problem)
 EXPECTED = {
@@ -98,8 +98,9 @@ def probe_reading(binder_tab, lab_clone):
     keys = bib_keys(lab_clone)
     assert keys, "references.bib has no keys"
     key = sorted(keys)[0]
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=lab_clone, capture_output=True,
-                          text=True, check=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=lab_clone, capture_output=True, text=True, check=True
+    ).stdout.strip()
     path = lab_clone / f"{PROBE}.md"
     path.write_text(PROBE_SOURCE.replace("CITEKEY", key), encoding="utf-8")
     git = ["git", "-c", "user.name=probe", "-c", "user.email=probe@localhost"]
@@ -122,7 +123,8 @@ def test_each_check_reports_the_probes_fault_and_only_it(check, probe_reading):
     else:
         assert problems, f"the {check!r} check missed the probe's fault ({expected!r})"
         assert all(expected in p or "zz-missing-label" in p for p in problems), (
-            probe_reading.report(check))
+            probe_reading.report(check)
+        )
 
 
 def _findings(reading, check: str) -> str:
@@ -136,6 +138,5 @@ def test_the_probes_sound_parts_pass(probe_reading):
     assert "zz-missing-label" in raw  # the one missing reference, reported
     numbers = _findings(probe_reading, "numbers")
     assert "{eval}`round(x, 3)` ->" not in numbers, numbers  # (a problem names its expression)
-    hidden = _findings(probe_reading, "hidden-before") + _findings(probe_reading,
-                                                                   "hidden-after")
+    hidden = _findings(probe_reading, "hidden-before") + _findings(probe_reading, "hidden-after")
     assert "assert x > 3" not in hidden and "The answer is" not in hidden, hidden
