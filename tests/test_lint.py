@@ -5,8 +5,8 @@ Each test runs the tool of the environment (``.venv/bin/...``, next to this Pyth
 repository and fails with the tool's own report. Marked ``lint``: ``-m lint`` runs them
 alone, ``-m "not lint"`` leaves them out. See CONTRIBUTING.md, "Lint".
 
-The chapters' code cells are linted by ruff once jupytext has converted them (the lead's
-step in ``.ci/run``); these tests lint the Python files of the repository.
+The chapters' code cells are linted by ruff once jupytext has converted them to notebooks
+(``make lint-chapters``); these tests lint the Python files of the repository.
 """
 
 from __future__ import annotations
