@@ -69,4 +69,14 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
         return None
     if not is_notebook(file_path):
         return None  # a plain page (e.g. the bibliography) has no code to run
-    return MystNotebook.from_parent(parent, path=file_path)
+    notebook = MystNotebook.from_parent(parent, path=file_path)
+    notebook.add_marker(pytest.mark.chapters)  # every cell of it: `-m "not chapters"` skips it
+    return notebook
+
+
+def pytest_collection_modifyitems(config, items):
+    # the browser suites read the built site and run JupyterLab: `-m "not e2e"` leaves them out
+    e2e = ROOT / "tests" / "e2e"
+    for item in items:
+        if e2e in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.e2e)

@@ -227,7 +227,7 @@ def starter_lines(
     ----------
     answer_cell : Block
         The answer cell (a ``code-cell`` block holding ``# BEGIN SOLUTION`` ...
-        ``# END SOLUTION``), as :func:`jaccourse._myst_blocks.read_blocks` reads it.
+        ``# END SOLUTION``), as ``jaccourse._myst_blocks.read_blocks`` reads it.
 
     Returns
     -------

@@ -13,7 +13,7 @@ import contextlib
 import io
 from fractions import Fraction
 
-import autograd.numpy as anp
+import autograd.numpy as np
 import pytest
 from chapter_code import chapter_functions
 
@@ -23,9 +23,9 @@ from jaccourse.integrals import integrate_interval
 FUNCS = chapter_functions(
     "background",
     ("over_triangle_dy_dx", "over_triangle_dx_dy"),
-    {"np": anp, "integrate_interval": integrate_interval},
+    {"np": np, "integrate_interval": integrate_interval},
 )
-A = anp.array([[1.0, 2.0], [-3.0, 1.0]])
+A = np.array([[1.0, 2.0], [-3.0, 1.0]])
 
 
 def monomial_over_triangle(a: int, b: int) -> Fraction:
@@ -42,7 +42,7 @@ def test_both_orders_integrate_monomials_over_the_triangle_exactly(order, a, b):
 
 
 def test_the_two_orders_differ_only_by_rounding_on_a_smooth_non_polynomial():
-    g = lambda x, y: anp.exp(x * y) * anp.cos(x - y)
+    g = lambda x, y: np.exp(x * y) * np.cos(x - y)
     assert abs(FUNCS["over_triangle_dy_dx"](g, 16) - FUNCS["over_triangle_dx_dy"](g, 16)) < 1e-13
 
 
@@ -53,10 +53,10 @@ def _message(check, label, fn):
 
 def test_inner_accepts_a_quadrature_and_recognises_the_likely_mistakes():
     check = exercises.check_function
-    right = lambda y: integrate_interval(lambda x: anp.exp(x**2), y, 1.0, 32)
-    swapped = lambda y: integrate_interval(lambda x: anp.exp(x**2), 1.0, y, 32)
-    coarse = lambda y: integrate_interval(lambda x: anp.exp(x**2), y, 1.0, 4)
-    no_square = lambda y: integrate_interval(lambda x: anp.exp(x), y, 1.0, 32)
+    right = lambda y: integrate_interval(lambda x: np.exp(x**2), y, 1.0, 32)
+    swapped = lambda y: integrate_interval(lambda x: np.exp(x**2), 1.0, y, 32)
+    coarse = lambda y: integrate_interval(lambda x: np.exp(x**2), y, 1.0, 4)
+    no_square = lambda y: integrate_interval(lambda x: np.exp(x), y, 1.0, 32)
     assert _message(check, "bg-ex-inner", right) == "bg-ex-inner: correct."
     assert "sign error" in _message(check, "bg-ex-inner", swapped)
     assert "too few quadrature nodes" in _message(check, "bg-ex-inner", coarse)
@@ -66,10 +66,10 @@ def test_inner_accepts_a_quadrature_and_recognises_the_likely_mistakes():
 
 def test_stretch_accepts_the_norm_and_names_the_squared_norm():
     check = exercises.check_function
-    u = lambda t: anp.array([anp.cos(t), anp.sin(t)])
-    right = lambda t: anp.linalg.norm(anp.dot(A, u(t)))
-    squared = lambda t: anp.linalg.norm(anp.dot(A, u(t))) ** 2
-    transposed = lambda t: anp.linalg.norm(anp.dot(A.T, u(t)))
+    u = lambda t: np.array([np.cos(t), np.sin(t)])
+    right = lambda t: np.linalg.norm(np.dot(A, u(t)))
+    squared = lambda t: np.linalg.norm(np.dot(A, u(t))) ** 2
+    transposed = lambda t: np.linalg.norm(np.dot(A.T, u(t)))
     assert _message(check, "bg-ex-stretch", right) == "bg-ex-stretch: correct."
     assert "extra factor ||A u||" in _message(check, "bg-ex-stretch", squared)
     assert "not right yet" in _message(check, "bg-ex-stretch", transposed)

@@ -13,8 +13,8 @@ counts made by hand.
 from __future__ import annotations
 
 import autograd
-import autograd.numpy as anp
-import numpy as np
+import autograd.numpy as np
+import numpy as onp
 import pytest
 from chapter_code import chapter_functions
 from hypothesis import given
@@ -28,7 +28,7 @@ INLINE = ("backprop_by_jacobians", "macs_jacobian_first", "macs_vector_first", "
 def _chapter_functions() -> dict:
     """The chapter's definitions of INLINE (and nothing else), in a fresh namespace."""
     return chapter_functions(
-        "backpropagation", INLINE, {"np": anp, "cross_entropy_gradient": cross_entropy_gradient}
+        "backpropagation", INLINE, {"np": np, "cross_entropy_gradient": cross_entropy_gradient}
     )
 
 
@@ -46,7 +46,7 @@ def test_inline_recursion_matches_package_backprop_and_autograd(
     widths, n_in, n_out, activation, seed
 ):
     sizes = [n_in, *widths, n_out]
-    rng = np.random.default_rng(seed)
+    rng = onp.random.default_rng(seed)
     net = MLP(sizes, activation=activation, rng=rng)
     x = rng.standard_normal(n_in)
     label = int(rng.integers(n_out))
@@ -54,22 +54,22 @@ def test_inline_recursion_matches_package_backprop_and_autograd(
     package = net.backprop(x, label)
     assert [g.shape for g in grads_W] == [W.shape for W in net.weights]
     for mine, theirs in zip(grads_W, package.weights, strict=False):
-        assert np.allclose(mine, theirs, rtol=1e-12, atol=1e-14)
-    assert np.allclose(delta_0, package.x, rtol=1e-12, atol=1e-14)
+        assert onp.allclose(mine, theirs, rtol=1e-12, atol=1e-14)
+    assert onp.allclose(delta_0, package.x, rtol=1e-12, atol=1e-14)
     auto_W, _ = net.unflatten(
         autograd.grad(lambda p: cross_entropy(net.apply(p, x), label))(net.params())
     )
     for mine, theirs in zip(grads_W, auto_W, strict=False):
-        assert np.allclose(mine, theirs, rtol=1e-12, atol=1e-14)
+        assert onp.allclose(mine, theirs, rtol=1e-12, atol=1e-14)
 
 
 def test_inline_recursion_input_gradient_is_the_transposed_input_jacobian():
-    rng = np.random.default_rng(11)
+    rng = onp.random.default_rng(11)
     net = MLP([8, 6, 5, 3], activation="tanh", rng=rng)
     x = rng.standard_normal(8)
     _, delta_0 = FUNCS["backprop_by_jacobians"](net, x, 2)
     delta_L = cross_entropy_gradient(net.forward(x), 2)
-    assert np.allclose(delta_0, net.input_jacobian(x).T @ delta_L, rtol=1e-12, atol=1e-15)
+    assert onp.allclose(delta_0, net.input_jacobian(x).T @ delta_L, rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ check it against :func:`jaccourse.jenn.forward_partials` (which stores the same 
 
 from __future__ import annotations
 
-import autograd.numpy as anp
-import numpy as np
+import autograd.numpy as np
+import numpy as onp
 from chapter_code import chapter_functions
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,7 +28,7 @@ INLINE = ("forward_partials_by_hand",)
 
 def _chapter_functions() -> dict:
     """The chapter's definitions of INLINE (and nothing else), in a fresh namespace."""
-    return chapter_functions("jenn", INLINE, {"np": anp})
+    return chapter_functions("jenn", INLINE, {"np": np})
 
 
 FUNCS = _chapter_functions()
@@ -36,9 +36,9 @@ by_hand = FUNCS["forward_partials_by_hand"]
 
 
 def _network(seed: int, sizes: list[int]) -> tuple[list, list]:
-    rng = np.random.default_rng(seed)
+    rng = onp.random.default_rng(seed)
     Ws = [
-        rng.standard_normal((o, i)) * np.sqrt(2.0 / i)
+        rng.standard_normal((o, i)) * onp.sqrt(2.0 / i)
         for i, o in zip(sizes[:-1], sizes[1:], strict=False)
     ]
     bs = [0.5 * rng.standard_normal(o) for o in sizes[1:]]
@@ -58,34 +58,34 @@ def test_inline_recursion_matches_package_and_autograd(
 ):
     sizes = [n_in] + widths + [n_out]
     Ws, bs = _network(seed, sizes)
-    X = np.random.default_rng(seed + 1).uniform(-2, 2, (batch, n_in))
+    X = onp.random.default_rng(seed + 1).uniform(-2, 2, (batch, n_in))
     act = get_activation(activation)
 
     Y_hand, J_hand = by_hand(Ws, bs, X, act)
     Y_pkg, J_pkg = forward_partials(Ws, bs, X, activation=activation)
     assert Y_hand.shape == (batch, n_out) and J_hand.shape == (batch, n_out, n_in)
-    np.testing.assert_allclose(Y_hand, Y_pkg, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(J_hand, J_pkg, rtol=1e-12, atol=1e-12)
+    onp.testing.assert_allclose(Y_hand, Y_pkg, rtol=1e-12, atol=1e-12)
+    onp.testing.assert_allclose(J_hand, J_pkg, rtol=1e-12, atol=1e-12)
 
     net = MLP.from_weights(Ws, bs, activation=activation)
-    np.testing.assert_allclose(Y_hand, net.forward(X), rtol=1e-12, atol=1e-12)
+    onp.testing.assert_allclose(Y_hand, net.forward(X), rtol=1e-12, atol=1e-12)
     for x, J in zip(X, J_hand, strict=False):
-        np.testing.assert_allclose(J, jacobian(net.forward, x), rtol=1e-10, atol=1e-12)
+        onp.testing.assert_allclose(J, jacobian(net.forward, x), rtol=1e-10, atol=1e-12)
 
 
 def test_inline_recursion_is_the_product_of_layer_jacobians():
     """dy/dx = W_L D_{L-1} W_{L-1} ... D_1 W_1 with D_l = diag(sigma'(Z_l)), sample by sample."""
     act = get_activation("tanh")
     Ws, bs = _network(3, [3, 5, 4, 2])
-    X = np.random.default_rng(4).standard_normal((7, 3))
+    X = onp.random.default_rng(4).standard_normal((7, 3))
     _, J_hand = by_hand(Ws, bs, X, act)
     for x, J in zip(X, J_hand, strict=False):
-        a, product = x, np.eye(3)
+        a, product = x, onp.eye(3)
         for W, b in zip(Ws[:-1], bs[:-1], strict=False):
             z = W @ a + b
-            product = np.diag(act.fn_derivative(z)) @ W @ product
+            product = onp.diag(act.fn_derivative(z)) @ W @ product
             a = act.fn(z)
-        np.testing.assert_allclose(J, Ws[-1] @ product, rtol=1e-12, atol=1e-14)
+        onp.testing.assert_allclose(J, Ws[-1] @ product, rtol=1e-12, atol=1e-14)
 
 
 def test_inline_recursion_on_a_trained_jenn():
@@ -96,8 +96,8 @@ def test_inline_recursion_on_a_trained_jenn():
     Xt = sinusoid_grid(23)[0]
     Xn = (Xt - model.x_mean_) / model.x_scale_
     Yn, Jn = by_hand(list(model.weights_), list(model.biases_), Xn, get_activation("tanh"))
-    np.testing.assert_allclose(
+    onp.testing.assert_allclose(
         model.y_mean_ + model.y_scale_ * Yn, model.predict(Xt), rtol=1e-12, atol=1e-12
     )
     J = Jn * model.y_scale_[None, :, None] / model.x_scale_[None, None, :]
-    np.testing.assert_allclose(J, model.predict_jacobian(Xt), rtol=1e-12, atol=1e-12)
+    onp.testing.assert_allclose(J, model.predict_jacobian(Xt), rtol=1e-12, atol=1e-12)

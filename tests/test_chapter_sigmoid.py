@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import warnings
 
-import autograd.numpy as anp
-import numpy as np
+import autograd.numpy as np
+import numpy as onp
 import pytest
 from chapter_code import chapter_functions
 from hypothesis import given, settings
@@ -26,7 +26,7 @@ INLINE = ("softmax_vjp_by_hand",)
 
 def _chapter_functions() -> dict:
     """The chapter's definitions of INLINE (and nothing else), in a fresh namespace."""
-    return chapter_functions("sigmoid", INLINE, {"np": anp, "softmax": softmax})
+    return chapter_functions("sigmoid", INLINE, {"np": np, "softmax": softmax})
 
 
 softmax_vjp_by_hand = _chapter_functions()["softmax_vjp_by_hand"]
@@ -39,7 +39,7 @@ softmax_vjp_by_hand = _chapter_functions()["softmax_vjp_by_hand"]
     scale=st.sampled_from([0.1, 1.0, 10.0, 1e4]),
 )
 def test_softmax_vjp_by_hand_matches_the_package_and_the_full_jacobian(n, seed, scale):
-    rng = np.random.default_rng(seed)
+    rng = onp.random.default_rng(seed)
     z = scale * rng.standard_normal(n)
     u = rng.standard_normal(n)
     with warnings.catch_warnings():
@@ -48,18 +48,18 @@ def test_softmax_vjp_by_hand_matches_the_package_and_the_full_jacobian(n, seed, 
         package = softmax.vjp(z, u)
         full = u @ softmax.jacobian(z)
     assert by_hand.shape == (n,)
-    assert np.all(np.isfinite(by_hand))
-    assert np.allclose(by_hand, package, rtol=1e-12, atol=1e-15)
-    assert np.allclose(by_hand, full, rtol=1e-12, atol=1e-14)
+    assert onp.all(onp.isfinite(by_hand))
+    assert onp.allclose(by_hand, package, rtol=1e-12, atol=1e-15)
+    assert onp.allclose(by_hand, full, rtol=1e-12, atol=1e-14)
 
 
 def test_softmax_vjp_by_hand_kills_the_shift_direction():
     """1 is a null vector of J (rows sum to zero), so the VJP is orthogonal to 1."""
-    rng = np.random.default_rng(2026)
+    rng = onp.random.default_rng(2026)
     for n in (2, 5, 50):
         z, u = rng.standard_normal(n), rng.standard_normal(n)
-        assert abs(np.sum(softmax_vjp_by_hand(z, u))) < 1e-14
-        assert np.allclose(softmax_vjp_by_hand(z, np.ones(n)), 0.0, atol=1e-15)
+        assert abs(onp.sum(softmax_vjp_by_hand(z, u))) < 1e-14
+        assert onp.allclose(softmax_vjp_by_hand(z, onp.ones(n)), 0.0, atol=1e-15)
 
 
 @pytest.mark.parametrize(
@@ -70,4 +70,4 @@ def test_softmax_vjp_by_hand_kills_the_shift_direction():
     ],
 )
 def test_softmax_vjp_by_hand_known_values(z, u, expected):
-    assert np.allclose(softmax_vjp_by_hand(np.array(z), np.array(u)), expected, atol=1e-15)
+    assert onp.allclose(softmax_vjp_by_hand(onp.array(z), onp.array(u)), expected, atol=1e-15)

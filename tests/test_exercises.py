@@ -7,8 +7,8 @@ import math
 import re
 from fractions import Fraction
 
-import autograd.numpy as anp
-import numpy as np
+import autograd.numpy as np
+import numpy as onp
 import pytest
 
 from jaccourse import exercises
@@ -26,21 +26,21 @@ from jaccourse.exercises import (
 
 
 def polar(q):
-    return anp.stack([q[0] * anp.cos(q[1]), q[0] * anp.sin(q[1])])
+    return np.stack([q[0] * np.cos(q[1]), q[0] * np.sin(q[1])])
 
 
 def polar_jacobian(q):
     r, t = q
-    return np.array([[np.cos(t), -r * np.sin(t)], [np.sin(t), r * np.cos(t)]])
+    return onp.array([[onp.cos(t), -r * onp.sin(t)], [onp.sin(t), r * onp.cos(t)]])
 
 
 def wide(p):  # R^3 -> R^2, a non-square Jacobian
-    return anp.stack([p[0] * p[1] + p[2], anp.sin(p[0]) - p[2] ** 2])
+    return np.stack([p[0] * p[1] + p[2], np.sin(p[0]) - p[2] ** 2])
 
 
 def wide_jacobian(p):
     x, y, z = p
-    return np.array([[y, x, 1.0], [np.cos(x), 0.0, -2 * z]])
+    return onp.array([[y, x, 1.0], [onp.cos(x), 0.0, -2 * z]])
 
 
 def f(p):
@@ -48,7 +48,7 @@ def f(p):
 
 
 def grad_f(p):
-    return np.array([2 * p[0] - 11, 8 * p[1] + 8])
+    return onp.array([2 * p[0] - 11, 8 * p[1] + 8])
 
 
 REFS = {
@@ -57,9 +57,9 @@ REFS = {
     ),
     "t-ex-wide": JacobianReference(wide, [[0.3, -1.2, 0.7], [1.1, 0.4, -0.5]]),
     "t-ex-grad": GradientReference(f, [[0.0, 0.0], [1.0, 2.0], [3.0, -4.0]]),
-    "t-ex-func": FunctionReference(lambda t: anp.array([t, t**2, t**3]), [0.5, 2.0, -1.5]),
+    "t-ex-func": FunctionReference(lambda t: np.array([t, t**2, t**3]), [0.5, 2.0, -1.5]),
     "t-ex-scalar-func": FunctionReference(lambda t: t * t, [0.5, 2.0]),
-    "t-ex-value": ValueReference(Fraction(-201, 4), factors={"pi": np.pi}),
+    "t-ex-value": ValueReference(Fraction(-201, 4), factors={"pi": onp.pi}),
     "t-ex-vector": ValueReference([1.0, 2.0, 3.0]),
 }
 
@@ -90,7 +90,7 @@ def hint_of(verdict: Verdict) -> str:
         ("t-ex-func", lambda t: [t, t * t, t**3], check_function),
         ("t-ex-value", -50.25, check_value),
         ("t-ex-value", Fraction(-201, 4), check_value),
-        ("t-ex-vector", np.array([1, 2, 3]), check_value),
+        ("t-ex-vector", onp.array([1, 2, 3]), check_value),
     ],
 )
 def test_each_check_accepts_the_right_answer_and_prints_correct(label, answer, check, capsys):
@@ -142,12 +142,12 @@ WRONG_JACOBIANS = [
     ("t-ex-polar", lambda q: -polar_jacobian(q), "sign error: every entry"),
     (
         "t-ex-polar",
-        lambda q: polar_jacobian(q) * np.array([[1, -1], [1, 1]]),
+        lambda q: polar_jacobian(q) * onp.array([[1, -1], [1, 1]]),
         "sign error in row 0, column 1",
     ),
     (
         "t-ex-wide",
-        lambda p: wide_jacobian(p) * np.array([[-1, -1, -1], [-1, 1, 1]]),
+        lambda p: wide_jacobian(p) * onp.array([[-1, -1, -1], [-1, 1, 1]]),
         "sign error in some entries",
     ),
     ("t-ex-polar", lambda q: q[0] * polar_jacobian(q), "extra factor r"),
@@ -155,33 +155,33 @@ WRONG_JACOBIANS = [
     ("t-ex-polar", lambda q: 2 * polar_jacobian(q), "constant factor"),
     ("t-ex-polar", lambda q: swap_columns(polar_jacobian(q)), "columns in the wrong order"),
     ("t-ex-wide", lambda p: wide_jacobian(p)[::-1], "rows in the wrong order"),
-    ("t-ex-polar", lambda q: np.linalg.inv(polar_jacobian(q)), "inverse"),
+    ("t-ex-polar", lambda q: onp.linalg.inv(polar_jacobian(q)), "inverse"),
     ("t-ex-polar", lambda q: polar_jacobian([2.0, 0.5]), "right at some points"),
     ("t-ex-polar", lambda q: polar_jacobian(q) + 1e-5, "close, but not to the tolerance"),
     (
         "t-ex-polar",
-        lambda q: polar_jacobian(q) * np.array([[1, 1], [1, 0]]),
+        lambda q: polar_jacobian(q) * onp.array([[1, 1], [1, 0]]),
         "row 1, column 1 (counting from 0) is wrong",
     ),
     (
         "t-ex-wide",
-        lambda p: wide_jacobian(p) + np.array([[1.0, 2.0, -1.0], [3.0, 0.0, 0.0]]),
+        lambda p: wide_jacobian(p) + onp.array([[1.0, 2.0, -1.0], [3.0, 0.0, 0.0]]),
         "entries are wrong",
     ),
-    ("t-ex-polar", lambda q: polar_jacobian(q) * np.nan, "NaN"),
+    ("t-ex-polar", lambda q: polar_jacobian(q) * onp.nan, "NaN"),
     (
         "t-ex-wide",
-        lambda p: np.diag([2.0, 3.0]) @ wide_jacobian(p),
+        lambda p: onp.diag([2.0, 3.0]) @ wide_jacobian(p),
         "each row is off by its own factor",
     ),
     (
         "t-ex-wide",
-        lambda p: wide_jacobian(p) @ np.diag([3.0, 2.0, 5.0]),
+        lambda p: wide_jacobian(p) @ onp.diag([3.0, 2.0, 5.0]),
         "each column is off by its own factor",
     ),
     (
         "t-ex-wide",
-        lambda p: wide_jacobian(p) @ np.diag([1.0, 1.0, 5.0]),
+        lambda p: wide_jacobian(p) @ onp.diag([1.0, 1.0, 5.0]),
         "column 2 (the derivatives with respect to input 2",
     ),
     ("t-ex-polar", lambda q: polar_jacobian(q) + 0.25, "same added amount"),
@@ -213,14 +213,14 @@ def test_each_kind_of_jacobian_mistake_gets_its_own_hint():
         (lambda p: 0.5 * grad_f(p), "factor 2 from differentiating a square"),
         (lambda p: grad_f(p)[::-1], "components in the wrong order"),
         (
-            lambda p: grad_f(p) + np.array([0.0, 1.0]),
+            lambda p: grad_f(p) + onp.array([0.0, 1.0]),
             "entry 1 (counting from 0) is wrong; the other entries are right",
         ),
         (
-            lambda p: grad_f(p) * np.array([1.0, 0.5]),
+            lambda p: grad_f(p) * onp.array([1.0, 0.5]),
             "entry 1 (counting from 0) is wrong: it is 1/2 times the right one",
         ),
-        (lambda p: grad_f(p) * np.array([-1.0, 1.0]), "sign error in entry 0 (counting from 0)"),
+        (lambda p: grad_f(p) * onp.array([-1.0, 1.0]), "sign error in entry 0 (counting from 0)"),
     ],
 )
 def test_check_gradient_names_each_kind_of_mistake(wrong, words):
@@ -231,8 +231,8 @@ def test_check_gradient_names_each_kind_of_mistake(wrong, words):
     "answer, words",
     [
         (50.25, "sign error"),
-        (-50.25 * np.pi, "extra factor pi"),
-        (-50.25 / np.pi, "missing a factor pi"),
+        (-50.25 * onp.pi, "extra factor pi"),
+        (-50.25 / onp.pi, "missing a factor pi"),
         (-100.5, "constant factor: your answer is 2 times"),
         (-50.25 / 3, "constant factor: your answer is 1/3 times"),
         (-4 / 201, "reciprocal"),
@@ -259,7 +259,7 @@ def test_check_value_names_each_kind_of_mistake(answer, words):
         ([1.0, 2.0], "wrong shape"),
         ([1.0, 2.0, 4.0], "entry 2 (counting from 0) is wrong; the other entries are right"),
         ([1.0, -2.0, 3.0], "sign error in entry 1 (counting from 0)"),
-        ([1.0, np.inf, np.nan], "contains NaN (not a number) and infinity in entries 1 and 2"),
+        ([1.0, onp.inf, onp.nan], "contains NaN (not a number) and infinity in entries 1 and 2"),
         ([[1.0, 2.0], [3.0]], "ragged list"),
     ],
 )
@@ -289,7 +289,7 @@ def test_check_function_hints():
     )
     assert (
         "off by a constant factor: every entry is the right one times the same number"
-        in hint_of(check_function("t-ex-func", lambda t: np.array([t, t * t, t**3]) * 1.234))
+        in hint_of(check_function("t-ex-func", lambda t: onp.array([t, t * t, t**3]) * 1.234))
     )
 
 
@@ -305,11 +305,11 @@ def test_check_function_hints():
 def test_no_hint_prints_an_expected_number(label, wrong, check):
     hint = hint_of(check(label, wrong))
     ref = exercises.reference(label)
-    expected = np.concatenate([np.ravel(ref.expected(p)) for p in ref.points])
-    inputs = np.concatenate([np.ravel(p) for p in ref.points if p is not None] or [[]])
+    expected = onp.concatenate([onp.ravel(ref.expected(p)) for p in ref.points])
+    inputs = onp.concatenate([onp.ravel(p) for p in ref.points if p is not None] or [[]])
     shown = [float(x) for x in re.findall(r"-?\d+\.\d+(?:e-?\d+)?", hint)]
     for number in shown:  # numbers in hints are points, factors or counts, never answers
-        assert not np.any(np.isclose(expected, number, rtol=1e-3, atol=0)) or number in inputs, (
+        assert not onp.any(onp.isclose(expected, number, rtol=1e-3, atol=0)) or number in inputs, (
             hint,
             number,
         )
@@ -349,7 +349,7 @@ def test_a_check_of_the_wrong_kind_is_a_type_error():
             "argument 'student_fn' must be your function",
         ),
         (lambda: JacobianReference(polar, []), ValueError, "argument 'points' must be a non-empty"),
-        (lambda: JacobianReference(polar, [[np.nan, 1.0]]), ValueError, "finite"),
+        (lambda: JacobianReference(polar, [[onp.nan, 1.0]]), ValueError, "finite"),
         (lambda: JacobianReference(None, [[1.0, 2.0]]), ValueError, "exactly one of 'f'"),
         (
             lambda: JacobianReference(polar, [[1.0, 2.0]], jacobian=polar_jacobian),
@@ -368,7 +368,7 @@ def test_a_check_of_the_wrong_kind_is_a_type_error():
             "argument 'function' must be a callable",
         ),
         (lambda: ValueReference("x"), TypeError, "argument 'value' must be a number"),
-        (lambda: ValueReference(np.inf), ValueError, "must be finite"),
+        (lambda: ValueReference(onp.inf), ValueError, "must be finite"),
         (lambda: ValueReference(1.0, rtol=-1), ValueError, "argument 'rtol'"),
         (lambda: Verdict("a", "maybe"), ValueError, "argument 'status'"),
     ],
@@ -384,7 +384,7 @@ def test_the_demo_references_accept_their_answers(capsys):
     assert check_jacobian("demo-ex-polar", polar_jacobian)
     assert check_gradient("demo-ex-gradient", grad_f)
     assert check_value("demo-ex-value", Fraction(-201, 4))
-    assert check_function("demo-ex-logistic", lambda t: np.exp(-t) / (1 + np.exp(-t)) ** 2)
+    assert check_function("demo-ex-logistic", lambda t: onp.exp(-t) / (1 + onp.exp(-t)) ** 2)
     assert exercises.exercise_labels() == sorted(exercises._REGISTRY)
 
 
@@ -392,7 +392,7 @@ def test_the_demo_references_accept_their_answers(capsys):
 
 
 def long_map(p):  # R^8 -> R^8, points too long to print in full
-    return anp.sin(p) * anp.sum(p)
+    return np.sin(p) * np.sum(p)
 
 
 LONG_POINT = [0.1, -0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.85]
@@ -402,7 +402,7 @@ LONG_POINT = [0.1, -0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.85]
     "wrong, words",
     [
         (
-            lambda p: np.full((8, 8), np.nan),
+            lambda p: onp.full((8, 8), onp.nan),
             "your answer at the point (0.1, -0.2, 0.3, ..., 0.85) with 8 "
             "coordinates contains NaN (not a number) in every entry",
         ),
@@ -417,7 +417,7 @@ LONG_POINT = [0.1, -0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.85]
             "a number",
         ),
         (
-            lambda p: np.zeros((8, 8)),
+            lambda p: onp.zeros((8, 8)),
             "64 of 64 entries are wrong at the point (0.1, -0.2, 0.3, ..., 0.85) "
             "with 8 coordinates, the first at row 0, column 0",
         ),
@@ -435,7 +435,7 @@ def test_the_right_at_some_points_hint_names_the_wrong_point(monkeypatch):
     monkeypatch.setitem(
         exercises._REGISTRY, "t-ex-long", JacobianReference(long_map, [LONG_POINT, other])
     )
-    at_first = exercises.reference("t-ex-long").expected(np.array(LONG_POINT))
+    at_first = exercises.reference("t-ex-long").expected(onp.array(LONG_POINT))
     hint = hint_of(check_jacobian("t-ex-long", lambda p: at_first))
     assert hint.startswith(
         "right at some points but not at others, e.g. wrong at the point "
@@ -444,13 +444,13 @@ def test_the_right_at_some_points_hint_names_the_wrong_point(monkeypatch):
 
 
 def naive_log_softmax_jacobian(z):  # the chapter sigmoid's exercise, done naively
-    s = np.exp(z) / np.exp(z).sum()
-    return np.eye(z.size) - np.outer(np.ones(z.size), s)
+    s = onp.exp(z) / onp.exp(z).sum()
+    return onp.eye(z.size) - onp.outer(onp.ones(z.size), s)
 
 
 def stable_log_softmax_jacobian(z):
-    e = np.exp(z - z.max())
-    return np.eye(z.size) - np.outer(np.ones(z.size), e / e.sum())
+    e = onp.exp(z - z.max())
+    return onp.eye(z.size) - onp.outer(onp.ones(z.size), e / e.sum())
 
 
 def test_a_function_that_overflows_is_told_so_and_given_the_remedy_in_words():
@@ -469,7 +469,10 @@ def test_a_function_that_overflows_is_told_so_and_given_the_remedy_in_words():
 @pytest.mark.parametrize(
     "student, words",
     [
-        (lambda z: np.log(1 / (1 + np.exp(-z))), "overflows at the point -10000: exp of a number"),
+        (
+            lambda z: onp.log(1 / (1 + onp.exp(-z))),
+            "overflows at the point -10000: exp of a number",
+        ),
         (
             lambda z: -math.log(1 + math.exp(-z)),  # Python's math raises instead of warning
             "overflows at the point -10000: an intermediate result is too large for a float "
@@ -477,7 +480,7 @@ def test_a_function_that_overflows_is_told_so_and_given_the_remedy_in_words():
             "raised OverflowError: math range error)",
         ),
         (
-            lambda z: -np.log1p(np.float64(1e300) * (1e10 - z)),
+            lambda z: -onp.log1p(onp.float64(1e300) * (1e10 - z)),
             "overflows at the point -10000: an intermediate result (in scalar multiply) is "
             "too large",
         ),
@@ -489,14 +492,16 @@ def test_each_way_of_overflowing_gets_the_overflow_hint(student, words):
 
 
 def test_overflow_under_errstate_raise_gets_the_overflow_hint():
-    with np.errstate(over="raise"):
-        hint = hint_of(check_function("sg-ex-log-sigmoid", lambda z: np.log(1 / (1 + np.exp(-z)))))
+    with onp.errstate(over="raise"):
+        hint = hint_of(
+            check_function("sg-ex-log-sigmoid", lambda z: onp.log(1 / (1 + onp.exp(-z))))
+        )
     assert hint.startswith("your function overflows at the point -10000: exp of a number")
 
 
 def test_a_right_answer_that_overflows_on_the_way_is_correct_and_its_warning_still_shown(capsys):
-    def both_branches(z):  # np.where computes exp(1e4) in the unused branch
-        return np.where(z > 0, -np.log1p(np.exp(-z)), z - np.log1p(np.exp(z)))
+    def both_branches(z):  # onp.where computes exp(1e4) in the unused branch
+        return onp.where(z > 0, -onp.log1p(onp.exp(-z)), z - onp.log1p(onp.exp(z)))
 
     with pytest.warns(RuntimeWarning, match="overflow encountered in exp"):
         verdict = check_function("sg-ex-log-sigmoid", both_branches)
@@ -507,14 +512,14 @@ def test_a_right_answer_that_overflows_on_the_way_is_correct_and_its_warning_sti
     "student, words",
     [
         (
-            lambda t: t * t + np.log(np.abs(t)),
+            lambda t: t * t + onp.log(onp.abs(t)),
             "your answer at the point 0 contains infinity: a division by zero there (numpy: "
             "divide by "
             "zero encountered in log); a denominator, or the argument of a log, is zero at "
             "this point",
         ),
         (
-            lambda t: np.sqrt(t - 1.0) * 0 + t * t,
+            lambda t: onp.sqrt(t - 1.0) * 0 + t * t,
             "your answer at the point 0.5 contains NaN (not a number): an undefined operation "
             "there "
             "(numpy: invalid value encountered in sqrt)",
@@ -530,7 +535,9 @@ def test_a_non_finite_answer_is_told_what_numpy_saw(monkeypatch, student, words)
 
 def test_a_non_finite_answer_names_its_entries_never_their_values():
     hint = hint_of(
-        check_jacobian("t-ex-polar", lambda q: polar_jacobian(q) * np.array([[1, np.inf], [1, 1]]))
+        check_jacobian(
+            "t-ex-polar", lambda q: polar_jacobian(q) * onp.array([[1, onp.inf], [1, 1]])
+        )
     )
     assert hint == (
         "your answer at the point (2, 0.5) contains infinity in row 0, column 1 (counting from 0)"
@@ -543,48 +550,48 @@ def test_a_non_finite_answer_names_its_entries_never_their_values():
         # one column off by a named factor, by 2, by another number; the other columns are right
         (
             "t-ex-polar",
-            lambda q: polar_jacobian(q) / np.array([1.0, q[0]]),
+            lambda q: polar_jacobian(q) / onp.array([1.0, q[0]]),
             "column 1 (the derivatives with respect to input 1, counting from 0) is missing a "
             "factor r; "
             "the other columns are right",
         ),
         (
             "t-ex-polar",
-            lambda q: polar_jacobian(q) * np.array([1.0, q[0]]),
+            lambda q: polar_jacobian(q) * onp.array([1.0, q[0]]),
             "column 1 (the derivatives with respect to input 1, counting from 0) has an extra "
             "factor r; "
             "the other columns are right",
         ),
         (
             "t-ex-wide",
-            lambda p: wide_jacobian(p) * np.array([1.0, 1.0, 0.5]),
+            lambda p: wide_jacobian(p) * onp.array([1.0, 1.0, 0.5]),
             "column 2 (the derivatives with respect to input 2, counting from 0) is 1/2 times "
             "the right "
             "one (a factor 2 from differentiating a square?); the other columns are right",
         ),
         (
             "t-ex-wide",
-            lambda p: wide_jacobian(p) * np.array([1.0, 3.7, 1.0]),
+            lambda p: wide_jacobian(p) * onp.array([1.0, 3.7, 1.0]),
             "column 1 (the derivatives with respect to input 1, counting from 0) is off by a "
             "factor "
             "(the right one times a number); the other columns are right",
         ),
         (
             "t-ex-wide",
-            lambda p: wide_jacobian(p) * np.array([1.0, 3.0, 1.0]),  # 3 is not named
+            lambda p: wide_jacobian(p) * onp.array([1.0, 3.0, 1.0]),  # 3 is not named
             "column 1 (the derivatives with respect to input 1, counting from 0) is off by a "
             "factor "
             "(the right one times a number); the other columns are right",
         ),
         (
             "t-ex-wide",
-            lambda p: wide_jacobian(p) * np.array([3.0, 1.0, 7.0]),
+            lambda p: wide_jacobian(p) * onp.array([3.0, 1.0, 7.0]),
             "columns 0 and 2 (counting from 0) are each off by a factor; the other columns "
             "are right",
         ),
         (
             "t-ex-polar",
-            lambda q: polar_jacobian(q) * np.array([[1.0], [2.0]]),
+            lambda q: polar_jacobian(q) * onp.array([[1.0], [2.0]]),
             "row 1 (the derivatives of output 1, counting from 0) is 2 times the right one (a "
             "factor 2 "
             "from differentiating a square?); the other rows are right",
@@ -592,28 +599,28 @@ def test_a_non_finite_answer_names_its_entries_never_their_values():
         # a single sign slip: which entry, never its value; a whole column or row of them
         (
             "t-ex-polar",
-            lambda q: polar_jacobian(q) * np.array([[1, 1], [-1, 1]]),
+            lambda q: polar_jacobian(q) * onp.array([[1, 1], [-1, 1]]),
             "sign error in row 1, column 0 (counting from 0): that entry has the right size "
             "but the "
             "wrong sign; the other entries are right",
         ),
         (
             "t-ex-polar",
-            lambda q: polar_jacobian(q) * np.array([1, -1]),
+            lambda q: polar_jacobian(q) * onp.array([1, -1]),
             "sign error in column 1 (the derivatives with respect to input 1, counting from "
             "0): every "
             "entry of it has the wrong sign; the other columns are right",
         ),
         (
             "t-ex-wide",
-            lambda p: wide_jacobian(p) * np.array([[-1], [1]]),
+            lambda p: wide_jacobian(p) * onp.array([[-1], [1]]),
             "sign error in row 0 (the derivatives of output 0, counting from 0): every entry "
             "of it has "
             "the wrong sign; the other rows are right",
         ),
         (
             "t-ex-wide",
-            lambda p: wide_jacobian(p) * np.array([[1, -1, 1], [-1, 1, 1]]),
+            lambda p: wide_jacobian(p) * onp.array([[1, -1, 1], [-1, 1, 1]]),
             "sign error in (row 0, column 1) and (row 1, column 0) (counting from 0): these "
             "entries have "
             "the right size but the wrong sign; the other entries are right",
@@ -639,7 +646,7 @@ def test_a_sign_slip_at_some_points_only_says_so():
 
 def test_a_named_factor_in_one_entry_is_named(monkeypatch):
     hint = hint_of(
-        check_jacobian("t-ex-polar", lambda q: polar_jacobian(q) * np.array([[1, 1], [1, q[0]]]))
+        check_jacobian("t-ex-polar", lambda q: polar_jacobian(q) * onp.array([[1, 1], [1, q[0]]]))
     )
     assert hint == (
         "row 1, column 1 (counting from 0) is wrong: it has an extra factor r; the other "
@@ -649,17 +656,17 @@ def test_a_named_factor_in_one_entry_is_named(monkeypatch):
 
 def test_the_new_hints_print_no_expected_number():
     cases = [
-        ("t-ex-wide", lambda p: wide_jacobian(p) * np.array([1.0, 3.7, 1.0])),
-        ("t-ex-wide", lambda p: wide_jacobian(p) * np.array([[1, -1, 1], [-1, 1, 1]])),
-        ("t-ex-polar", lambda q: polar_jacobian(q) * np.array([[1, 1], [1, 0]])),
-        ("t-ex-polar", lambda q: polar_jacobian(q) * np.array([[1, np.inf], [1, 1]])),
+        ("t-ex-wide", lambda p: wide_jacobian(p) * onp.array([1.0, 3.7, 1.0])),
+        ("t-ex-wide", lambda p: wide_jacobian(p) * onp.array([[1, -1, 1], [-1, 1, 1]])),
+        ("t-ex-polar", lambda q: polar_jacobian(q) * onp.array([[1, 1], [1, 0]])),
+        ("t-ex-polar", lambda q: polar_jacobian(q) * onp.array([[1, onp.inf], [1, 1]])),
         ("sg-ex-log-softmax", naive_log_softmax_jacobian),
     ]
     for label, wrong in cases:
         hint = hint_of(check_jacobian(label, wrong))
         ref = exercises.reference(label)
-        expected = np.concatenate([np.ravel(ref.expected(p)) for p in ref.points])
-        inputs = np.concatenate([np.ravel(p) for p in ref.points])
+        expected = onp.concatenate([onp.ravel(ref.expected(p)) for p in ref.points])
+        inputs = onp.concatenate([onp.ravel(p) for p in ref.points])
         for number in (float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", hint)):
             if (
                 number in inputs
@@ -668,7 +675,7 @@ def test_the_new_hints_print_no_expected_number():
                 and number < 10
             ):
                 continue  # a coordinate, an index, a count or exp's limit
-            assert not np.any(np.isclose(expected, number, rtol=1e-3, atol=0)), (hint, number)
+            assert not onp.any(onp.isclose(expected, number, rtol=1e-3, atol=0)), (hint, number)
 
 
 # --------------------------------------------------------------------------- malformed references
@@ -696,7 +703,7 @@ def test_the_new_hints_print_no_expected_number():
         ([1.0, [2.0, 3.0]], ValueError, "numbers only or vectors only"),
         ([[[1.0, 2.0], [3.0, 4.0]]], ValueError, "got a 2-D array of shape (2, 2)"),
         ([[]], ValueError, "got an empty vector"),
-        ([[1.0, np.inf]], ValueError, "must hold finite numbers"),
+        ([[1.0, onp.inf]], ValueError, "must hold finite numbers"),
         ([], ValueError, "must be a non-empty list"),
         ("12", ValueError, "must be a non-empty list"),
         (None, ValueError, "must be a non-empty list"),
@@ -738,15 +745,15 @@ def test_the_error_names_the_class_it_came_from(cls, args):
 
 
 def test_points_of_different_lengths_are_accepted_when_the_reference_says_so():
-    ref = JacobianReference(lambda z: anp.tanh(z), [[1.0, 2.0], [0.5, 0.1, -3.0]], mixed_sizes=True)
+    ref = JacobianReference(lambda z: np.tanh(z), [[1.0, 2.0], [0.5, 0.1, -3.0]], mixed_sizes=True)
     assert [p.shape for p in ref.points] == [(2,), (3,)]
     assert ref.expected(ref.points[1]).shape == (3, 3)
 
 
 def test_a_2d_array_of_points_is_one_point_per_row_and_fractions_are_numbers():
-    ref = JacobianReference(polar, np.array([[2.0, 0.5], [0.5, 2.0]]))
+    ref = JacobianReference(polar, onp.array([[2.0, 0.5], [0.5, 2.0]]))
     assert [p.tolist() for p in ref.points] == [[2.0, 0.5], [0.5, 2.0]]
-    assert FunctionReference(lambda t: t, [Fraction(1, 2), np.float32(0.25), 3]).points == [
+    assert FunctionReference(lambda t: t, [Fraction(1, 2), onp.float32(0.25), 3]).points == [
         0.5,
         0.25,
         3.0,
@@ -764,13 +771,13 @@ def test_a_2d_array_of_points_is_one_point_per_row_and_fractions_are_numbers():
         (lambda: ValueReference([[1.0, 2.0], [3.0]]), ValueError, "got the ragged"),
         (lambda: ValueReference([1.0, True]), TypeError, "array of real numbers"),
         (lambda: ValueReference([]), ValueError, "must not be empty"),
-        (lambda: ValueReference([1.0, np.nan]), ValueError, "must be finite"),
+        (lambda: ValueReference([1.0, onp.nan]), ValueError, "must be finite"),
         (
             lambda: ValueReference(1.0, factors={"pi": True}),
             TypeError,
             "argument 'factors' must map names to numbers",
         ),
-        (lambda: ValueReference(1.0, factors={"pi": np.inf}), ValueError, "finite numbers"),
+        (lambda: ValueReference(1.0, factors={"pi": onp.inf}), ValueError, "finite numbers"),
         (lambda: ValueReference(1.0, factors={"": 2.0}), TypeError, "names (non-empty strings)"),
         (
             lambda: JacobianReference(polar, [[1.0, 2.0]], factors={"": lambda q: 1.0}),
@@ -789,13 +796,13 @@ def test_malformed_values_and_factors_are_refused(call, error, words):
 def test_every_reference_of_the_course_is_finite_at_its_points():
     for label in exercises.exercise_labels():
         ref = exercises.reference(label)
-        values = [np.asarray(ref.expected(p), dtype=float) for p in ref.points]
-        assert all(np.all(np.isfinite(v)) for v in values), label
+        values = [onp.asarray(ref.expected(p), dtype=float) for p in ref.points]
+        assert all(onp.all(onp.isfinite(v)) for v in values), label
 
 
 def test_a_reference_that_is_not_finite_is_reported_as_a_bug_of_the_course(monkeypatch):
     monkeypatch.setitem(
-        exercises._REGISTRY, "t-ex-broken", FunctionReference(lambda t: np.inf * t, [0.5])
+        exercises._REGISTRY, "t-ex-broken", FunctionReference(lambda t: onp.inf * t, [0.5])
     )
     with pytest.raises(
         RuntimeError,

@@ -36,6 +36,8 @@ from jaccourse.student_edition import write_student_edition
 
 ROOT = Path(__file__).resolve().parents[1]
 
+pytestmark = pytest.mark.slow  # a whole nbgrader course: chapters run, nbgrader's tools
+
 #: Three short chapters with code exercises.
 CHAPTERS = ("linear-maps", "one-variable", "conclusions")
 STUDENTS = ("alice", "bob", "carol")

@@ -31,7 +31,7 @@ from test_plain_markdown import raw_myst
 
 from jaccourse import student_edition
 from jaccourse.student_edition import main, student_text, write_student_edition
-from jaccourse.toc import notebook_pages
+from jaccourse.toc import notebook_pages, toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -730,6 +730,9 @@ def _page_text(nb: nbformat.NotebookNode) -> str:
 
 PAGES_WITH_SOLUTIONS = [p for p in STUDENT_PAGES if _solutions(_lines(p))]
 PAGES_WITH_EXERCISES = [p for p in STUDENT_PAGES if _labels(_lines(p))]
+#: The pages of one open problem each (sections of a landing page) need one exercise, by hand
+#: or in code (tests/test_exercises_chapters.py); a chapter needs a code exercise.
+SECTION_PAGES = {s for entry in toc_entries(ROOT) for s in entry.sections}
 
 
 @pytest.fixture(scope="session")
@@ -744,6 +747,7 @@ def _notebook(edition: Path, page: Path) -> nbformat.NotebookNode:
     return nbformat.read(edition / f"{page.stem}.ipynb", as_version=4)
 
 
+@pytest.mark.slow  # the real book's student edition: every chapter runs
 def test_one_notebook_per_notebook_page_of_the_toc(edition):
     assert NOTEBOOK_PAGES, "no MyST notebook page in _toc.yml"
     written = sorted(p.name for p in edition.glob("*.ipynb"))
@@ -754,6 +758,7 @@ def test_one_notebook_per_notebook_page_of_the_toc(edition):
     assert (edition / "README.md").is_file()
 
 
+@pytest.mark.slow  # the real book's student edition: every chapter runs
 @pytest.mark.parametrize("page", PAGES_WITH_SOLUTIONS, ids=lambda p: p.stem)
 def test_no_solution_text_survives(edition, page):
     lines = _lines(page)
@@ -775,6 +780,7 @@ def test_no_solution_text_survives(edition, page):
     assert not leaked, f"{page.name}: solution lines in the student notebook: {leaked}"
 
 
+@pytest.mark.slow  # the real book's student edition: every chapter runs
 @pytest.mark.parametrize("page", PAGES_WITH_EXERCISES, ids=lambda p: p.stem)
 def test_every_exercise_label_survives(edition, page):
     text = _page_text(_notebook(edition, page))
@@ -782,7 +788,9 @@ def test_every_exercise_label_survives(edition, page):
     assert not missing, f"{page.name}: exercise labels missing from the student notebook: {missing}"
 
 
-@pytest.mark.parametrize("page", PAGES_WITH_EXERCISES, ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES_WITH_EXERCISES if p not in SECTION_PAGES], ids=lambda p: p.stem
+)
 def test_every_chapter_with_exercises_has_a_code_exercise(page):
     """The convention asks for at least one code exercise (an answer cell) per chapter."""
     answers = [a for _, answers in _solutions(_lines(page)) for a in answers]
@@ -805,6 +813,7 @@ def _output_text(cell: nbformat.NotebookNode) -> str:
     return "".join(parts)
 
 
+@pytest.mark.slow  # the real book's student edition: every chapter runs
 @pytest.mark.parametrize("page", STUDENT_PAGES, ids=lambda p: p.stem)
 def test_every_student_notebook_runs_and_every_stub_says_not_answered_yet(edition, page, tmp_path):
     from nbclient import NotebookClient
@@ -832,6 +841,7 @@ def test_every_student_notebook_runs_and_every_stub_says_not_answered_yet(editio
         )
 
 
+@pytest.mark.slow  # the real book's student edition: every chapter runs
 @pytest.mark.parametrize("page", STUDENT_PAGES, ids=lambda p: p.stem)
 def test_no_myst_construct_is_left_in_any_markdown_cell(edition, page):
     """What plain JupyterLab, VS Code or Colab would show raw: roles, labels, comments,
@@ -881,6 +891,7 @@ def _number_contexts(page: Path) -> list[str]:
     return contexts
 
 
+@pytest.mark.slow  # the real book's student edition: every chapter runs
 @pytest.mark.parametrize("page", STUDENT_PAGES, ids=lambda p: p.stem)
 def test_every_number_is_filled_in(edition, page):
     """Where the source has a number role, the notebook's Markdown has the words before it
@@ -901,6 +912,7 @@ def test_the_real_book_has_numbers_to_fill_in():
     assert sum(len(_number_contexts(p)) for p in STUDENT_PAGES) >= 100
 
 
+@pytest.mark.slow  # the real book's student edition: every chapter runs
 def test_references_carry_the_site_numbers(edition):
     """Chapter numbers run through the numbered parts: the first chapter of Part II is the
     one after the last of Part I; headings carry their section numbers."""
