@@ -54,3 +54,42 @@ def test_mypy_finds_nothing():
     done = run("mypy")
     assert done.returncode == 0, report(done)
     assert "Success" in done.stdout, report(done)
+
+
+@pytest.fixture(scope="module")
+def chapter_notebooks(tmp_path_factory) -> Path:
+    """Every notebook page of the book, converted by jupytext into a folder of its own: ruff
+    reads notebooks, not MyST Markdown."""
+    import jupytext
+
+    from jaccourse.toc import notebook_pages
+
+    out = tmp_path_factory.mktemp("chapters")
+    for page in notebook_pages(ROOT):
+        jupytext.write(jupytext.read(page), out / f"{page.stem}.ipynb")
+    return out
+
+
+def test_ruff_finds_nothing_in_the_chapters_code(chapter_notebooks):
+    done = run(
+        "ruff",
+        "check",
+        "--no-cache",
+        "--config",
+        str(ROOT / "pyproject.toml"),
+        str(chapter_notebooks),
+    )
+    assert done.returncode == 0, report(done)
+
+
+def test_the_chapters_code_is_formatted(chapter_notebooks):
+    done = run(
+        "ruff",
+        "format",
+        "--check",
+        "--no-cache",
+        "--config",
+        str(ROOT / "pyproject.toml"),
+        str(chapter_notebooks),
+    )
+    assert done.returncode == 0, report(done)
