@@ -43,6 +43,7 @@ from jaccourse.nn import MLP
 __all__ = [
     "input_sensitivity",
     "fgsm",
+    "iterated_fgsm",
     "SpectralNorm",
     "spectral_norm",
     "lipschitz_upper_bound",
@@ -218,14 +219,7 @@ def fgsm(
     if not isinstance(loss_fn, MLP):
         check_callable(func, "loss_fn", loss_fn, nargs=2, call="loss_fn(x, y)")
     x = _finite_array(func, "x", x)
-    lo = hi = None
-    if clip is not None:
-        if not isinstance(clip, (tuple, list)) or len(clip) != 2:
-            raise TypeError(f"{func}: clip must be a pair (lo, hi) or None, got {describe(clip)}")
-        lo = as_real(func, "clip[0]", clip[0])
-        hi = as_real(func, "clip[1]", clip[1])
-        if lo > hi:
-            raise ValueError(f"{func}: clip must have lo <= hi, got ({lo}, {hi})")
+    lo, hi = _clip_pair(func, clip)
     if eps == 0.0:
         out = x.copy()
     else:
@@ -234,6 +228,90 @@ def fgsm(
     if clip is not None:
         out = onp.clip(out, lo, hi)
     return out
+
+
+def _clip_pair(func: str, clip: Any) -> tuple[float | None, float | None]:
+    """``clip`` checked: None, or a pair ``(lo, hi)`` of reals with ``lo <= hi``."""
+    if clip is None:
+        return None, None
+    if not isinstance(clip, (tuple, list)) or len(clip) != 2:
+        raise TypeError(f"{func}: clip must be a pair (lo, hi) or None, got {describe(clip)}")
+    lo = as_real(func, "clip[0]", clip[0])
+    hi = as_real(func, "clip[1]", clip[1])
+    if lo > hi:
+        raise ValueError(f"{func}: clip must have lo <= hi, got ({lo}, {hi})")
+    return lo, hi
+
+
+def iterated_fgsm(
+    loss_fn: Any,
+    x: Any,
+    y: Any,
+    eps: float,
+    *,
+    steps: int = 10,
+    alpha: float | None = None,
+    clip: tuple[float, float] | None = None,
+    loss: str = "cross_entropy",
+) -> onp.ndarray:
+    """Iterated FGSM: ``steps`` sign steps of size ``alpha``, each projected back into the box.
+
+    ``x_{k+1} = proj(x_k + alpha * sign(grad_x Loss(x_k, y)))``, where ``proj`` clips to
+    ``clip`` (if given) and then to the max-norm ball ``|x_k - x|_inf <= eps`` around the clean
+    input. One FGSM step trusts the linearisation over the whole budget ``eps``; iterating
+    re-linearises where the attack has got to (Kurakin, Goodfellow and Bengio 2017, the basic
+    iterative method; projected gradient descent without a random start).
+
+    Parameters
+    ----------
+    loss_fn, x, y, loss
+        As for :func:`fgsm`.
+    eps : float
+        The max-norm budget, ``>= 0`` (``0`` returns ``x``).
+    steps : int
+        The number of sign steps, ``>= 1``.
+    alpha : float, optional
+        The size of one step, ``> 0``; ``eps / 4`` by default.
+    clip : (lo, hi), optional
+        Keep every iterate in the box (e.g. ``(0.0, 1.0)`` for pixel intensities).
+
+    Returns
+    -------
+    ndarray, the shape of ``x``
+
+    Notes
+    -----
+    See the chapter ``analysis-stability`` (the exercise on iterated FGSM) and the open problem
+    ``op-robustness``.
+
+    Examples
+    --------
+    >>> import autograd.numpy as np
+    >>> from jaccourse.robustness import iterated_fgsm
+    >>> loss_fn = lambda x, y: np.sum((x - y) ** 2)
+    >>> iterated_fgsm(loss_fn, [0.0, 1.0, 2.0], [1.0, 1.0, 1.0], eps=0.1)  # at most eps away
+    array([-0.1,  1. ,  2.1])
+    """
+    func = "iterated_fgsm"
+    eps = as_real(func, "eps", eps, nonnegative=True)
+    steps = as_positive_int(func, "steps", steps)
+    if alpha is None:
+        alpha = eps / 4
+    else:
+        alpha = as_real(func, "alpha", alpha, positive=True)
+    if not isinstance(loss_fn, MLP):
+        check_callable(func, "loss_fn", loss_fn, nargs=2, call="loss_fn(x, y)")
+    x = _finite_array(func, "x", x)
+    lo, hi = _clip_pair(func, clip)
+    if eps == 0.0:
+        return x.copy()
+    x_k = x.copy()
+    for _ in range(steps):  # one fgsm step, then back into the box and the ball
+        x_k = x_k + alpha * onp.sign(_loss_gradient(func, loss_fn, x_k, y, loss, "loss_fn"))
+        if clip is not None:
+            x_k = onp.clip(x_k, lo, hi)
+        x_k = onp.clip(x_k, x - eps, x + eps)
+    return x_k
 
 
 @dataclass(frozen=True, eq=False)

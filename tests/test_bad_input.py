@@ -953,6 +953,40 @@ spec(
     ),
 )
 spec(
+    "iterated_fgsm",
+    R.iterated_fgsm,
+    dict(
+        loss_fn=lambda x, y: np.sum((x - y) ** 2),
+        x=[0.0, 1.0],
+        y=[1.0, 1.0],
+        eps=0.1,
+        steps=3,
+        alpha=None,
+        clip=(0.0, 1.0),
+        loss="cross_entropy",
+    ),
+    dict(
+        loss_fn=[
+            ("None", None),
+            ("a string", "loss"),
+            ("arity 0", _zero_args),
+            ("arity 3", _three_args),
+            ("returns text", _returns_text),
+            ("overflows", _overflows_scalar),
+        ],
+        x=bad_array([0.0, 1.0]),
+        eps=bad_real(positive=False, nonnegative=True),
+        steps=bad_int(),
+        alpha=bad_real(none=False),
+        clip=[
+            ("a string", "ab"),
+            ("reversed", (1.0, 0.0)),
+            ("NaN", (NAN, 1.0)),
+            ("three", (0.0, 1.0, 2.0)),
+        ],
+    ),
+)
+spec(
     "spectral_norm",
     R.spectral_norm,
     dict(A=onp.diag([3.0, 1.0]), iters=50, tol=1e-12, rng=0),

@@ -20,6 +20,7 @@ from jaccourse.robustness import (
     SpectralNorm,
     fgsm,
     input_sensitivity,
+    iterated_fgsm,
     lipschitz_upper_bound,
     spectral_norm,
 )
@@ -316,3 +317,19 @@ def test_lipschitz_bound_of_a_linear_chain_and_bad_input():
     assert lipschitz_upper_bound(MLP.from_weights([W2], activation=square)) == pytest.approx(
         onp.linalg.norm(W2, 2), rel=1e-14
     )
+
+
+def test_iterated_fgsm_is_fgsm_steps_projected_into_the_box_and_the_ball():
+    net = MLP([4, 6, 3], activation="relu", init="kaiming_normal", rng=11)
+    rng = onp.random.default_rng(3)
+    X, labels = rng.uniform(0.0, 1.0, (5, 4)), onp.array([0, 1, 2, 1, 0])
+    eps = 0.3
+    out = iterated_fgsm(net, X, labels, eps, steps=10, clip=(0.0, 1.0))
+    X_k = X.copy()  # the oracle: the public one-step attack, then the two projections
+    for _ in range(10):
+        X_k = onp.clip(fgsm(net, X_k, labels, eps / 4, clip=(0.0, 1.0)), X - eps, X + eps)
+    assert onp.array_equal(out, X_k)
+    assert onp.max(onp.abs(out - X)) <= eps + 1e-15 and out.min() >= 0.0 and out.max() <= 1.0
+    # one step of the whole budget is FGSM itself
+    one = iterated_fgsm(net, X, labels, eps, steps=1, alpha=eps, clip=(0.0, 1.0))
+    assert onp.array_equal(one, fgsm(net, X, labels, eps, clip=(0.0, 1.0)))

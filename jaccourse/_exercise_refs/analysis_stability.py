@@ -17,7 +17,7 @@ import autograd.numpy as np
 from jaccourse.datasets import load_digits
 from jaccourse.exercises import FunctionReference
 from jaccourse.nn import MLP, Activation, cross_entropy_gradient
-from jaccourse.robustness import fgsm
+from jaccourse.robustness import iterated_fgsm
 
 _TOY = MLP([4, 6, 3], activation="relu", init="kaiming_normal", rng=11)
 _LABEL, _EPS, _STEPS = np.array([2]), 0.3, 10
@@ -26,11 +26,7 @@ _DEPTH, _WIDTH, _PROBE = 30, 64, 32
 
 def _iterated_fgsm(x):
     X = np.reshape(x, (1, -1))
-    X_k = np.array(X)
-    for _ in range(_STEPS):
-        X_k = fgsm(_TOY, X_k, _LABEL, _EPS / 4, clip=(0.0, 1.0))
-        X_k = np.clip(X_k, X - _EPS, X + _EPS)
-    return X_k
+    return iterated_fgsm(_TOY, X, _LABEL, _EPS, steps=_STEPS, clip=(0.0, 1.0))
 
 
 @lru_cache(maxsize=1)
