@@ -28,7 +28,7 @@ from scipy import integrate
 
 from jaccourse.integrals import gauss_legendre
 from jaccourse.nn import MLP, cross_entropy, cross_entropy_gradient, get_activation, relu, tanh
-from jaccourse.robustness import fgsm
+from jaccourse.robustness import fgsm, iterated_fgsm
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "book" / "analysis-stability.md"
@@ -220,3 +220,12 @@ def test_iterated_fgsm_stays_in_the_box_and_in_the_unit_interval(eps):
     assert onp.max(onp.abs(X_adv - X)) <= eps + 1e-15
     assert X_adv.min() >= 0.0 and X_adv.max() <= 1.0
     assert X_adv.shape == X.shape
+
+
+@pytest.mark.parametrize("eps", [0.02, 0.1, 0.3])
+def test_the_exercise_s_iterated_fgsm_is_the_package_s(eps):
+    """The solution shows the attack written out (writing it is the exercise); the package's
+    ``iterated_fgsm``, which the open problem on robustness uses, is the same attack."""
+    net, X, labels = _digit_like_problem()
+    chapter = _function("iterated_fgsm")(net, X, labels, eps)
+    assert onp.array_equal(chapter, iterated_fgsm(net, X, labels, eps, clip=(0.0, 1.0)))
