@@ -34,6 +34,7 @@ read from the clone's files with jupytext, as JupyterLab's jupytext reads them.
 
 from __future__ import annotations
 
+import fcntl
 import http.cookiejar
 import json
 import os
@@ -318,11 +319,9 @@ def lab_logs(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("jupyterlab-logs")
 
 
-@pytest.fixture(scope="package")
-def lab_clone(tmp_path_factory, lab_logs) -> Path:
-    """A fresh clone of the repository's committed HEAD."""
-    clone = tmp_path_factory.mktemp("jupyterlab-home") / "jaccourse"
-    _run(["git", "clone", "--quiet", str(ROOT), str(clone)], cwd=ROOT, log=lab_logs / "clone.log")
+def _fresh_clone(clone: Path, log: Path) -> Path:
+    """A fresh clone of the repository's committed HEAD at ``clone``."""
+    _run(["git", "clone", "--quiet", str(ROOT), str(clone)], cwd=ROOT, log=log)
     exclude = clone / ".git" / "info" / "exclude"
     exclude.parent.mkdir(parents=True, exist_ok=True)
     with exclude.open("a", encoding="utf-8") as out:
@@ -332,6 +331,13 @@ def lab_clone(tmp_path_factory, lab_logs) -> Path:
         )
     assert git_status(clone) == "", f"a fresh clone is not clean:\n{git_status(clone)}"
     return clone
+
+
+@pytest.fixture(scope="package")
+def lab_clone(tmp_path_factory, lab_logs) -> Path:
+    """A fresh clone of the repository's committed HEAD."""
+    clone = tmp_path_factory.mktemp("jupyterlab-home") / "jaccourse"
+    return _fresh_clone(clone, lab_logs / "clone.log")
 
 
 def _clean_env(home: Path, bindir: Path) -> dict[str, str]:
@@ -353,21 +359,17 @@ def _clean_env(home: Path, bindir: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="package")
-def binder_env(lab_clone, tmp_path_factory, lab_logs) -> Path:
-    """The Binder environment: ``python -m venv`` and ``pip install -r
-    binder/requirements.txt`` from the clone's root (pip's cache is reused), then
-    ``binder/postBuild`` if the repository has one. Returns the environment's ``bin``."""
-    requirements = lab_clone / "binder" / "requirements.txt"
+def _build_binder_env(clone: Path, env_dir: Path, log: Path) -> Path:
+    """``python -m venv`` and ``pip install -r binder/requirements.txt`` from the clone's root
+    (pip's cache is reused), then ``binder/postBuild`` if the repository has one."""
+    requirements = clone / "binder" / "requirements.txt"
     assert requirements.exists(), "the repository has no binder/requirements.txt"
-    env_dir = tmp_path_factory.mktemp("binder-env") / "venv"
-    log = lab_logs / "binder-env.log"
     start = time.monotonic()
     python = getattr(sys, "_base_executable", None) or sys.executable
-    _run([python, "-m", "venv", str(env_dir)], cwd=lab_clone, log=log)
+    _run([python, "-m", "venv", str(env_dir)], cwd=clone, log=log)
     bindir = env_dir / "bin"
-    env = _clean_env(lab_clone, bindir)
-    env["HOME"] = os.environ.get("HOME", str(lab_clone))  # pip's cache, not the clone's
+    env = _clean_env(clone, bindir)
+    env["HOME"] = os.environ.get("HOME", str(clone))  # pip's cache, not the clone's
     _run(
         [
             str(bindir / "python"),
@@ -378,17 +380,44 @@ def binder_env(lab_clone, tmp_path_factory, lab_logs) -> Path:
             "-r",
             "binder/requirements.txt",
         ],
-        cwd=lab_clone,
+        cwd=clone,
         log=log,
         env=env,
     )
-    post_build = lab_clone / "binder" / "postBuild"
+    post_build = clone / "binder" / "postBuild"
     if post_build.exists():
-        _run(["bash", str(post_build)], cwd=lab_clone, log=log, env=_clean_env(lab_clone, bindir))
-    status = git_status(lab_clone)
+        _run(["bash", str(post_build)], cwd=clone, log=log, env=_clean_env(clone, bindir))
+    status = git_status(clone)
     assert status == "", f"installing the Binder environment changed the clone:\n{status}"
     print(f"\nBinder environment built in {time.monotonic() - start:.0f} s ({env_dir})")
     return bindir
+
+
+@pytest.fixture(scope="package")
+def binder_env(lab_clone, tmp_path_factory, lab_logs) -> Path:
+    """The Binder environment, built from a fresh clone as Binder builds it. Returns its
+    ``bin``. With pytest-xdist, the workers that read chapters (two, one per half) share one
+    environment: the first to ask builds it, from a fresh clone of its own of the same
+    commit, under a lock, and the other waits for it, rather than both installing the same
+    packages at once on the same cores; each worker's JupyterLab still serves its own clone
+    as ``$HOME``."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        env_dir = tmp_path_factory.mktemp("binder-env") / "venv"
+        return _build_binder_env(lab_clone, env_dir, lab_logs / "binder-env.log")
+    shared = (
+        tmp_path_factory.getbasetemp().parent / "binder-env-shared"
+    )  # the run's, not the worker's
+    shared.mkdir(exist_ok=True)
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (shared / "built").exists():
+                clone = _fresh_clone(shared / "jaccourse", lab_logs / "clone.log")
+                _build_binder_env(clone, shared / "venv", lab_logs / "binder-env.log")
+                (shared / "built").write_text("ok\n", encoding="utf-8")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return shared / "venv" / "bin"
 
 
 def _free_port() -> int:
