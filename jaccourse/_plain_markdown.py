@@ -402,10 +402,11 @@ def book_index(root: str | Path, yaml: Any = None, site_url: str = "") -> BookIn
                     count += 1
                     number = str(count)
                 pages.append((str(node["file"]), number))
-                # a chapter's sections are pages too, numbered within it (12.1, 12.2, ...)
+                # a numbered chapter's sections are pages too, numbered within it (17.1, ...);
+                # the API's module pages (unnumbered) stay out: their names are chapters' too
                 for k, section in enumerate(node.get("sections") or [], start=1):
-                    if isinstance(section, dict) and "file" in section:
-                        pages.append((str(section["file"]), f"{number}.{k}" if number else ""))
+                    if number and isinstance(section, dict) and "file" in section:
+                        pages.append((str(section["file"]), f"{number}.{k}"))
             for key in ("parts", "chapters"):
                 if key in node:
                     walk(node[key], numbered)

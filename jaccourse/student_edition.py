@@ -13,7 +13,8 @@ declares a ``jupytext`` or ``kernelspec`` section), ``DIR/<page>.ipynb`` with
   ``# END SOLUTION``): the lines between the markers are replaced by
 
   - ``<indent>...  # your code here`` when the markers are indented (the answer is the body
-    of a function, which now returns ``None``),
+    of a function, which now returns ``None``; ``def f(x): ...  # your code here`` on one
+    line when the answer is the function's whole body, as ruff formats a stub),
   - ``name = ...  # your answer here`` for each name the region assigns (or defines with
     ``def``/``class``) at column 0 otherwise;
 
@@ -174,7 +175,18 @@ def _stub(cell: Block, func: str, arg: str) -> list[str]:
             indent = cell.lines[begin][: len(cell.lines[begin]) - len(cell.lines[begin].lstrip())]
             region = cell.lines[begin + 1 : k]
             if indent:
-                out.append(f"{indent}...  # your code here")
+                rest = [x for x in cell.lines[k + 1 :] if x.strip()]
+                body_ends = not rest or len(rest[0]) - len(rest[0].lstrip()) < len(indent)
+                head = out[-1] if out else ""
+                if (
+                    body_ends
+                    and head.lstrip().startswith("def ")
+                    and head.rstrip().endswith(":")
+                    and len(head) - len(head.lstrip()) == len(indent) - 4
+                ):  # the whole body is the answer: one line, as ruff formats a stub
+                    out[-1] = f"{head.rstrip()} ...  # your code here"
+                else:
+                    out.append(f"{indent}...  # your code here")
             else:
                 names = _assigned_names(region)
                 if not names:
@@ -241,8 +253,8 @@ def starter_lines(
     >>> cell = read_blocks("\n".join([fence + "{code-cell} ipython3", "---",
     ...     "jupyter:", "  source_hidden: true", "---", "def f(x):", "    # BEGIN SOLUTION",
     ...     "    return 2 * x", "    # END SOLUTION", "", 'verdict = check("ex", f)', fence]))[0]
-    >>> starter_lines(cell)
-    ['def f(x):', '    ...  # your code here', '', 'verdict = check("ex", f)']
+    >>> starter_lines(cell)  # a body that is all answer: one line, as ruff formats it
+    ['def f(x): ...  # your code here', '', 'verdict = check("ex", f)']
     """
     return _cell_body(Block(_stub(answer_cell, func, arg), answer_cell.start))
 

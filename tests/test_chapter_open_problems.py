@@ -5,7 +5,7 @@ because there showing them is the point: the conjugate gradient loop and Newton-
 Hessian-vector products (``conjugate_gradient``, ``newton_cg``; page ``op-second-order``), the
 fixed-step Runge-Kutta integrator and the batched divergence of the instantaneous change of
 variables (``rk4``, ``divergence``, ``augmented``; ``op-neural-odes``), the random projection
-behind the Jacobian penalty and the iterated attack (``projected_logits``, ``iterated_fgsm``;
+behind the Jacobian penalty (``projected_logits``;
 ``op-robustness``) and two PDE residuals (``bratu``, ``bratu_2d``; ``op-jacobian-cost``). These
 tests take those functions from the pages themselves (so that they test what the reader sees,
 not a copy) and check them: CG against
@@ -41,7 +41,7 @@ from jaccourse.robustness import fgsm
 INLINE = {
     "op-second-order": ("conjugate_gradient", "newton_cg"),
     "op-neural-odes": ("rk4", "divergence", "augmented"),
-    "op-robustness": ("projected_logits", "iterated_fgsm"),
+    "op-robustness": ("projected_logits",),
     "op-jacobian-cost": ("bratu", "bratu_2d"),
 }
 
@@ -223,20 +223,6 @@ def test_projected_logits_gradient_rows_are_u_transpose_J_for_each_image():
     draws = rng.standard_normal((4000, 4))
     estimate = onp.mean(onp.sum((draws @ J[0]) ** 2, axis=1))
     assert estimate == pytest.approx(onp.sum(J[0] ** 2), rel=0.1)
-
-
-def test_iterated_fgsm_stays_in_the_box_and_one_step_is_fgsm():
-    rng = onp.random.default_rng(7)
-    net = MLP([6, 8, 3], activation="tanh", rng=1)
-    X = rng.uniform(0.0, 1.0, (5, 6))
-    y = onp.array([0, 1, 2, 0, 1])
-    eps = 0.2
-    X_adv = FUNCS["iterated_fgsm"](net, X, y, eps)
-    assert onp.all(onp.abs(X_adv - X) <= eps + 1e-15)
-    assert onp.all((X_adv >= 0.0) & (X_adv <= 1.0))
-    assert onp.array_equal(
-        FUNCS["iterated_fgsm"](net, X, y, eps, steps=1), fgsm(net, X, y, eps / 4, clip=(0.0, 1.0))
-    )
 
 
 # ---- the PDE residuals ----------------------------------------------------------------------

@@ -800,7 +800,10 @@ def test_every_chapter_with_exercises_has_a_code_exercise(page):
     )
 
 
-STUB_LINE = re.compile(r"^(\s+\.\.\.  # your code here|[A-Za-z_]\w* = \.\.\.  # your answer here)$")
+STUB_LINE = re.compile(
+    r"^(\s+\.\.\.  # your code here|\s*def .*: \.\.\.  # your code here"
+    r"|[A-Za-z_]\w* = \.\.\.  # your answer here)$"
+)
 
 
 def _output_text(cell: nbformat.NotebookNode) -> str:
