@@ -33,13 +33,16 @@ import lean_pages  # noqa: E402  (book/_ext: the book's Sphinx extensions)
 import module_links  # noqa: E402
 
 PAGES = [p for p in toc_pages(ROOT) if is_notebook(p)]
-IMPORT = re.compile(r"^from jaccourse\.(\w+) import \(?([\w\s,]+)\)?", re.M)
+# one line, or a parenthesised list over several (a one-line import must not run on into the
+# next line's names: that hid the import after `from jaccourse.glue import glue, glued`)
+IMPORT = re.compile(r"^from jaccourse\.(\w+) import (?:\(([\w\s,]+)\)|([\w ,]+))", re.M)
 PLUMBING = {"glue", "plotting"}
 
 
 def imported_names(code: str) -> list[tuple[str, str]]:
     names = []
-    for module_name, listed in IMPORT.findall(code):
+    for module_name, in_parentheses, on_one_line in IMPORT.findall(code):
+        listed = in_parentheses or on_one_line
         if module_name in PLUMBING:
             continue
         module = importlib.import_module(f"jaccourse.{module_name}")

@@ -579,6 +579,7 @@ def test_main_writes_the_edition_and_reports_bad_input_with_exit_code_2(course, 
     assert err.startswith("error: write_student_edition: out must be a folder")
 
 
+@pytest.mark.slow  # a fresh interpreter runs a whole (small) course
 def test_the_module_runs_with_python_dash_m(course, tmp_path):
     run = subprocess.run(
         [
