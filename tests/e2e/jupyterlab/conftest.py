@@ -774,6 +774,11 @@ def _wait(page, js: str, arg=None, timeout_s: float = 60, what: str = "") -> Non
 def _open(tab: Tab, reading: Reading, rel: str, nb) -> None:
     """Open the chapter at the Binder button's path and wait until every cell is rendered."""
     page = tab.page
+    t0 = time.monotonic()
+
+    def lap(name: str) -> None:
+        reading.timings[name] = round(time.monotonic() - t0, 1)
+
     url = f"{tab.lab.url}lab/tree/{rel}?reset"
     page.goto(url, wait_until="domcontentloaded")
     try:
@@ -786,9 +791,10 @@ def _open(tab: Tab, reading: Reading, rel: str, nb) -> None:
         ) from error
     if not page.locator(".jp-NotebookPanel").count():
         raise ChapterFailed(f"{url} opened as a text file (a file editor), not as a notebook")
+    lap("open_panel_s")
     expected = len(nb.cells)
-    # windowingMode "defer" attaches the cells one by one in idle time: about a cell a
-    # second on a loaded 2-core machine, far faster on an idle one
+    # JupyterLab's default windowingMode (4.6: "contentVisibility") attaches every cell at
+    # once and lets the browser skip painting those off screen; slow on a loaded machine
     patience = TIMEOUT_MS / 1000 + 4 * expected
     _wait(
         page,
@@ -805,6 +811,7 @@ def _open(tab: Tab, reading: Reading, rel: str, nb) -> None:
         )
         + " when the wait began)",
     )
+    lap("open_cells_s")
     # every markdown cell rendered (or collapsed), MyST included
     _wait(
         page,
@@ -815,6 +822,7 @@ def _open(tab: Tab, reading: Reading, rel: str, nb) -> None:
         timeout_s=patience,
         what="every markdown cell is rendered",
     )
+    lap("open_rendered_s")
     _wait(
         page,
         """(p) => { const app = window.jupyterapp; if (!app) return false;
@@ -826,6 +834,7 @@ def _open(tab: Tab, reading: Reading, rel: str, nb) -> None:
         timeout_s=180,
         what="the notebook's kernel is started and idle",
     )
+    lap("open_kernel_s")
     page.wait_for_timeout(500)  # the last markdown renders settle
 
 
