@@ -20,12 +20,8 @@ import pytest
 from hypothesis import settings
 from nbval.plugin import IPyNbFile
 
-from jaccourse._inline_values import encrypt_kernel_transport
-from jaccourse.toc import is_notebook, toc_pages
-
-_is_notebook = (
-    is_notebook  # the name test_book.py and test_api_links.py import (until they use jaccourse.toc)
-)
+from jaccourse.book._inline_values import encrypt_kernel_transport
+from jaccourse.book.toc import is_notebook, toc_pages
 
 ROOT = Path(__file__).resolve().parent
 

@@ -26,9 +26,9 @@ One module per idea; the chapters import from them:
   the sinusoid and Rastrigin test functions with exact partials.
 - :mod:`jaccourse.problems`: classic test problems (Rosenbrock; the Moré-Garbow-Hillstrom
   least-squares set).
-- :mod:`jaccourse.plotting`: the course's figure style and figure helpers (not re-exported
+- :mod:`jaccourse.book.plotting`: the course's figure style and figure helpers (not re-exported
   here, so importing the package does not import matplotlib).
-- :mod:`jaccourse.glue`: the chapters' ``glue`` (myst-nb's protocol, light; not re-exported).
+- :mod:`jaccourse.book.glue`: the chapters' ``glue`` (myst-nb's protocol, light; not re-exported).
 
 The public names of the computing modules are re-exported here, e.g.
 ``from jaccourse import jacobian``.

@@ -220,7 +220,7 @@ def image_area(
 def apply_2d_map(func: str, transform: Callable, points: onp.ndarray, where: str) -> onp.ndarray:
     """Apply a 2-D map to points of shape ``(..., 2)`` in one call; check shape and finiteness.
 
-    Shared by :func:`image_area` and the figure helpers of :mod:`jaccourse.plotting`, hence a
+    Shared by :func:`image_area` and the figure helpers of :mod:`jaccourse.book.plotting`, hence a
     name without an underscore; it is not in ``__all__`` (not part of the course's API: its
     ``func`` argument names the public function an error is reported for). ``where`` completes
     the message for non-finite output ("on the plotted lines").

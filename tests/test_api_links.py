@@ -2,11 +2,11 @@
 
 * Every page links each package function it imports to the API reference, on first mention:
   for each notebook page of ``_toc.yml``, every public name a code cell imports with
-  ``from jaccourse.<module> import ...`` (except the book's plumbing, ``glue`` and
-  ``plotting``) must appear in the prose as a ``{py:...}`` role naming its defining module
-  (``jaccourse.optim.adam``) or as an ``{api}`` role naming it (``{api}`adam```), and no plain
-  ```name``` mention may come before that link. Whether each role resolves is checked by the
-  book build (``-n -W``).
+  ``from jaccourse.<module> import ...`` (except the book's plumbing, ``jaccourse.book.glue``
+  and ``jaccourse.book.plotting``) must appear in the prose as a ``{py:...}`` role naming its
+  defining module (``jaccourse.optim.adam``) or as an ``{api}`` role naming it
+  (``{api}`adam```), and no plain ```name``` mention may come before that link. Whether each
+  role resolves is checked by the book build (``-n -W``).
 * The build's extension ``book/_ext/module_links.py`` turns the chapter names of the
   docstrings ("See the chapter ``linear-maps``") into links to the chapters, and gives each
   chapter a line linking the API pages of the modules its code uses: its rules are tested
@@ -24,7 +24,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from jaccourse.toc import is_notebook, toc_pages
+from jaccourse.book.toc import is_notebook, toc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,17 +34,18 @@ import module_links  # noqa: E402
 
 PAGES = [p for p in toc_pages(ROOT) if is_notebook(p)]
 # one line, or a parenthesised list over several (a one-line import must not run on into the
-# next line's names: that hid the import after `from jaccourse.glue import glue, glued`)
-IMPORT = re.compile(r"^from jaccourse\.(\w+) import (?:\(([\w\s,]+)\)|([\w ,]+))", re.M)
-PLUMBING = {"glue", "plotting"}
+# next line's names: that hid the import after `from jaccourse.book.glue import glue, glued`);
+# a module of the book machinery is named with its subpackage (book.timing)
+IMPORT = re.compile(r"^from jaccourse\.([\w.]+) import (?:\(([\w\s,]+)\)|([\w ,]+))", re.M)
+PLUMBING = {"book.glue", "book.plotting"}
 
 
 def imported_names(code: str) -> list[tuple[str, str]]:
     names = []
     for module_name, in_parentheses, on_one_line in IMPORT.findall(code):
         listed = in_parentheses or on_one_line
-        if module_name in PLUMBING:
-            continue
+        if module_name in PLUMBING or module_name == "book":
+            continue  # plumbing; `from jaccourse.book import exercises` imports a module
         module = importlib.import_module(f"jaccourse.{module_name}")
         for name in re.split(r"[\s,]+", listed.strip()):
             if name and name in module.__all__:
@@ -83,9 +84,14 @@ def test_each_imported_function_is_linked_to_the_api_page_at_its_first_mention(p
 def test_the_rule_sees_imports_in_parentheses_and_skips_plumbing():
     code = (
         "from jaccourse.optim import (adam,\n    newton)\n"
-        "from jaccourse.glue import glue\nfrom jaccourse.plotting import use_style\n"
+        "from jaccourse.book.glue import glue\nfrom jaccourse.book.plotting import use_style\n"
+        "from jaccourse.book.timing import best_times\nfrom jaccourse.book import exercises\n"
     )
-    assert imported_names(code) == [("optim", "adam"), ("optim", "newton")]
+    assert imported_names(code) == [
+        ("optim", "adam"),
+        ("optim", "newton"),
+        ("book.timing", "best_times"),
+    ]
 
 
 def test_the_rule_accepts_an_api_role_and_sees_a_plain_mention_before_it():
@@ -187,10 +193,12 @@ def test_modules_used_reads_code_cells_only_and_maps_reexports_to_their_module()
 
 ```{code-cell} ipython3
 import jaccourse.robustness as rb
-from jaccourse import jacobian, exercises
-from jaccourse.optim import (adam,
-    newton)
-x = jaccourse.timing.best_times
+from jaccourse import jacobian, optim
+from jaccourse.book import exercises
+from jaccourse.book.glue import glue, glued
+from jaccourse.nn import (MLP,
+    relu)
+x = jaccourse.book.timing.best_times
 ```
 
 ```python
@@ -198,11 +206,13 @@ from jaccourse.jenn import JENN
 ```
 """
     assert module_links.modules_used(source) == [
+        "book.exercises",
+        "book.glue",
+        "book.timing",
         "derivatives",
-        "exercises",
+        "nn",
         "optim",
         "robustness",
-        "timing",
     ]
 
 
@@ -210,13 +220,11 @@ from jaccourse.jenn import JENN
 def test_every_module_a_chapter_imports_from_gets_a_link_to_its_api_page(page):
     text = page.read_text(encoding="utf-8")
     used = module_links.modules_used(text)
-    imported = set(
-        re.findall(
-            r"^\s*from jaccourse\.(\w+) import",
-            "\n".join(c.source for c in jupytext.read(page).cells if c.cell_type == "code"),
-            re.M,
-        )
-    )
+    code = "\n".join(c.source for c in jupytext.read(page).cells if c.cell_type == "code")
+    imported = set(re.findall(r"^\s*from jaccourse\.([\w.]+) import", code, re.M)) - {"book"}
+    # from jaccourse.book import exercises: the module book.exercises
+    for listed in re.findall(r"^\s*from jaccourse\.book import ([\w ,]+)", code, re.M):
+        imported |= {f"book.{name}" for name in re.split(r"[\s,]+", listed.strip()) if name}
     assert imported <= set(used), f"{page.name}: imports {sorted(imported - set(used))} unseen"
     for module in used:
         assert (ROOT / "book" / "api" / f"{module}.md").exists(), (

@@ -2,7 +2,8 @@
 notation page's glossary links every term to the chapter that teaches it.
 
 The reference is ``book/api.md`` (conventions and the list of modules) with one page per
-module, ``book/api/<module>.md``, listed under it in ``_toc.yml`` (a page of a few hundred kB
+module, ``book/api/<module>.md`` (``book/api/book.<module>.md`` for a module of the book
+machinery, ``jaccourse.book.<module>``), listed under it in ``_toc.yml`` (a page of a few hundred kB
 at most, where one page for the whole package weighed 1 MB). These tests read the Markdown
 sources and the package, not a built book: the build itself (``jupyter-book build -W -n``)
 checks that every cross-reference resolves, and ``tests/e2e/test_phone.py`` weighs the pages.
@@ -71,11 +72,12 @@ def _autodata() -> list[str]:
 
 
 def _package_modules() -> list[str]:
-    """Every module of the package except ``__init__`` and the private ``_*`` ones."""
+    """Every module of the package and of its subpackage ``jaccourse.book``, except the
+    packages themselves (``api.md`` introduces them) and the private ``_*`` modules."""
     return sorted(
-        f"jaccourse.{info.name}"
-        for info in pkgutil.iter_modules(jaccourse.__path__)
-        if not info.name.startswith("_")
+        info.name
+        for info in pkgutil.walk_packages(jaccourse.__path__, "jaccourse.")
+        if not info.ispkg and not any(part.startswith("_") for part in info.name.split("."))
     )
 
 
@@ -108,7 +110,7 @@ def test_every_module_page_is_in_the_toc_under_the_reference_and_listed_by_it():
     assert sorted(sections) == sorted(pages), (
         f"_toc.yml's book/api sections {sections} differ from the pages {pages}"
     )
-    listed = re.findall(r"\{doc\}`api/(\w+)`", API.read_text(encoding="utf-8"))
+    listed = re.findall(r"\{doc\}`api/([\w.]+)`", API.read_text(encoding="utf-8"))
     assert [f"book/api/{m}" for m in listed] == sections, (
         f"api.md lists the module pages in another order than _toc.yml, or misses one: {listed}"
     )

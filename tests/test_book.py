@@ -17,7 +17,7 @@ import jupytext
 import pytest
 import yaml
 
-from jaccourse.toc import is_notebook, toc_entries, toc_pages
+from jaccourse.book.toc import is_notebook, toc_entries, toc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = toc_pages(ROOT)

@@ -17,7 +17,7 @@ import autograd.numpy as np
 import pytest
 from chapter_code import chapter_functions
 
-from jaccourse import exercises
+from jaccourse.book import exercises
 from jaccourse.integrals import integrate_interval
 
 FUNCS = chapter_functions(

@@ -123,8 +123,8 @@ def test_pcgrad_three_reference_is_what_the_package_gives():
     """The reference of the exercise jdc-ex-pcgrad-three is a pair of counts written into the
     package; it must be what pcgrad and upgrad give on the chapter's 300 random Jacobians, and
     the counts must not hinge on the tolerance (any tolerance from 1e-13 to 1e-6)."""
-    from jaccourse._exercise_refs.jacobian_descent import PCGRAD_THREE_COUNTS
-    from jaccourse.exercises import check_value
+    from jaccourse.book._exercise_refs.jacobian_descent import PCGRAD_THREE_COUNTS
+    from jaccourse.book.exercises import check_value
 
     rng = onp.random.default_rng(2026)
     jacobians_3 = [rng.standard_normal((3, 2)) for _ in range(300)]

@@ -7,7 +7,7 @@
   after its title, with a goals box: an admonition of class ``chapter-goals`` naming what to
   read before (linked), three to five things the reader will be able to do, and the reading
   time of the core path, and of the "Going further" sections when there are any.
-- **Reading time** is computed, not guessed (``jaccourse.toc.reading_time``): words of prose
+- **Reading time** is computed, not guessed (``jaccourse.book.toc.reading_time``): words of prose
   (outside code, display maths, directive options and solutions) at 150 words a minute,
   rounded up to 5 minutes, for the core path (every section but those headed "Going
   further") and for the optional sections.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from jaccourse.toc import (
+from jaccourse.book.toc import (
     WORDS_PER_MINUTE,
     core_and_optional,
     is_notebook,

@@ -1,4 +1,4 @@
-"""jaccourse.exercises: each check accepts the right answer, and each kind of wrong answer gets
+"""jaccourse.book.exercises: each check accepts the right answer, and each kind of wrong answer gets
 its own hint, which never prints the expected numbers."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import autograd.numpy as np
 import numpy as onp
 import pytest
 
-from jaccourse import exercises
-from jaccourse.exercises import (
+from jaccourse.book import exercises
+from jaccourse.book.exercises import (
     FunctionReference,
     GradientReference,
     JacobianReference,

@@ -8,7 +8,7 @@ answer cell, visible, so that nobody has to open the solution to begin), followe
 dropdown solution in sphinx-exercise's gated syntax (it holds code cells) naming it; at least one
 by hand (a solution without an answer cell) and at least one in code (a solution whose one
 answer cell marks the answer with ``# BEGIN SOLUTION``/``# END SOLUTION`` and ends with a
-check of ``jaccourse.exercises`` for that very label, whose reference exists and is of the
+check of ``jaccourse.book.exercises`` for that very label, whose reference exists and is of the
 check's kind). Every reference in the package belongs to exactly one checked exercise.
 """
 
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from jaccourse import exercises
-from jaccourse._myst_blocks import read_blocks
-from jaccourse.student_edition import INSTRUCTOR_PAGES, starter_cells
-from jaccourse.toc import toc_entries
+from jaccourse.book import exercises
+from jaccourse.book._myst_blocks import read_blocks
+from jaccourse.book.student_edition import INSTRUCTOR_PAGES, starter_cells
+from jaccourse.book.toc import toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRIES = toc_entries(ROOT)
@@ -87,7 +87,7 @@ def test_each_code_exercise_shows_its_starter_cell_before_its_solution(chapter):
     assert have == sorted(in_code), (
         f"{chapter}: code exercises without their starter cell (the stub of the answer cell, "
         f"just before the solution): {sorted(set(in_code) - set(have))}; run "
-        "`python -c 'from jaccourse.student_edition import write_starters; "
+        "`python -c 'from jaccourse.book.student_edition import write_starters; "
         f'write_starters("book/{chapter}.md")\'`'
     )
     for k in starters:
@@ -139,8 +139,8 @@ def test_at_least_one_exercise_by_hand_and_one_in_code_with_a_check(chapter):
         assert by_hand, f"{chapter}: no exercise by hand"
         assert in_code, f"{chapter}: no code exercise with an answer cell"
     if in_code:
-        assert re.search(r"^from jaccourse import exercises$", text, re.M), (
-            f"{chapter}: the imports cell must have `from jaccourse import exercises`"
+        assert re.search(r"^from jaccourse\.book import exercises$", text, re.M), (
+            f"{chapter}: the imports cell must have `from jaccourse.book import exercises`"
         )
 
 

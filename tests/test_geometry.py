@@ -275,7 +275,7 @@ def test_image_area_matches_the_plotting_highlight():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from jaccourse.plotting import plot_grid_and_image
+    from jaccourse.book.plotting import plot_grid_and_image
 
     cell = (1.2, 0.6, 0.25, 0.2)
     fig, (_, ax_x) = plot_grid_and_image(POLAR, (0.5, 2.0), (0.0, 1.5), highlight=cell, samples=50)

@@ -1,4 +1,4 @@
-"""jaccourse.glue: glued values read as myst-nb's former ``{glue:text}`` role showed them."""
+"""jaccourse.book.glue: glued values read as myst-nb's former ``{glue:text}`` role showed them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from IPython.core.formatters import format_display_data
 from myst_nb.core.variables import format_plain_text
 
-from jaccourse.glue import GluedText, glue, glued
+from jaccourse.book.glue import GluedText, glue, glued
 
 
 @pytest.mark.parametrize(

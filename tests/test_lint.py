@@ -62,7 +62,7 @@ def chapter_notebooks(tmp_path_factory) -> Path:
     reads notebooks, not MyST Markdown."""
     import jupytext
 
-    from jaccourse.toc import notebook_pages
+    from jaccourse.book.toc import notebook_pages
 
     out = tmp_path_factory.mktemp("chapters")
     for page in notebook_pages(ROOT):

@@ -1,4 +1,4 @@
-"""The nbgrader course (``python -m jaccourse.student_edition --format nbgrader``), end to end.
+"""The nbgrader course (``python -m jaccourse.book.student_edition --format nbgrader``), end to end.
 
 One cycle on three chapters of the real book with nbgrader's own command-line tools, a
 temporary course folder, a temporary exchange and a sqlite gradebook (no network, no
@@ -32,7 +32,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from jaccourse.student_edition import write_student_edition
+from jaccourse.book.student_edition import write_student_edition
 
 ROOT = Path(__file__).resolve().parents[1]
 

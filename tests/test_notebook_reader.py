@@ -30,7 +30,7 @@ import jupytext
 import pytest
 import yaml
 
-from jaccourse.toc import notebook_pages
+from jaccourse.book.toc import notebook_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -237,7 +237,7 @@ def test_kernels_of_the_build_and_the_tests_are_encrypted_and_do_not_warn(tmp_pa
     "running over TCP without encryption" line, which it prints without them, is gone."""
     from jupyter_client.manager import KernelManager
 
-    from jaccourse._inline_values import encrypt_kernel_transport
+    from jaccourse.book._inline_values import encrypt_kernel_transport
 
     warning = "Kernel is running over TCP without encryption"
     assert warning in _kernel_stderr("disabled", tmp_path)  # what the build log showed

@@ -23,7 +23,14 @@ COMPUTING = [
     "robustness",
     "jenn",
 ]
-MODULES = [*COMPUTING, "plotting", "glue", "timing", "exercises", "student_edition"]
+MODULES = [
+    *COMPUTING,
+    "book.plotting",
+    "book.glue",
+    "book.timing",
+    "book.exercises",
+    "book.student_edition",
+]
 
 
 def test_package_reexports_every_public_name_of_the_computing_modules():

@@ -1,5 +1,5 @@
-"""MyST to plain Markdown (``jaccourse._plain_markdown``) and the numbers in the prose
-(``jaccourse._inline_values``), on small synthetic books.
+"""MyST to plain Markdown (``jaccourse.book._plain_markdown``) and the numbers in the prose
+(``jaccourse.book._inline_values``), on small synthetic books.
 
 Each MyST construct the chapters use is converted once here and the result compared with
 what the site shows for it (numbers worked out by hand from Sphinx's rules: chapters
@@ -21,8 +21,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 
-from jaccourse._inline_values import fill_numbers, format_glue_text
-from jaccourse._plain_markdown import book_index, plain_markdown
+from jaccourse.book._inline_values import fill_numbers, format_glue_text
+from jaccourse.book._plain_markdown import book_index, plain_markdown
 
 F = "```"
 MYST = (
@@ -370,7 +370,7 @@ def test_documents_citations_api_terms_and_maths(book):
         {cite}`three,solo`, {cite:t}`boyd2004`; {py:func}`~jaccourse.derivatives.jacobian`,
         {py:func}`jaccourse.derivatives.hessian`, {py:class}`~jaccourse.nn.MLP`,
         {py:meth}`net.forward(x) <jaccourse.nn.MLP.forward>`, {py:data}`~jaccourse.nn.relu`,
-        {py:mod}`jaccourse.exercises`, {api}`load_nist_strd`; a {term}`Jacobian matrix`,
+        {py:mod}`jaccourse.book.exercises`, {api}`load_nist_strd`; a {term}`Jacobian matrix`,
         {term}`JVPs <JVP>`, {math}`\\alpha`.
         """,
         doc_link=lambda stem: f"{stem}.ipynb" if stem == "first" else "",
@@ -382,7 +382,7 @@ def test_documents_citations_api_terms_and_maths(book):
             "See [First chapter](first.ipynb), [the first one](first.ipynb) and Welcome; "
             "(Boyd and Vandenberghe, 2004), (Alpha et al., 1999; Hung, 2025), "
             "Boyd and Vandenberghe (2004); `jacobian()`, `jaccourse.derivatives.hessian()`, "
-            "`MLP`, `net.forward(x)`, `relu`, `jaccourse.exercises`, `load_nist_strd`; "
+            "`MLP`, `net.forward(x)`, `relu`, `jaccourse.book.exercises`, `load_nist_strd`; "
             "a Jacobian matrix, JVPs, $\\alpha$."
         ).split()
     )
@@ -505,7 +505,7 @@ def test_fill_numbers_evaluates_each_expression_where_it_stands_and_every_glue_f
             F + "{code-cell} ipython3",
             "x = 1",
             GLUE_DISPLAY,
-            "from jaccourse.glue import glue",
+            "from jaccourse.book.glue import glue",
             "glue('late', 2.25, display=False)",
             F,
             "",
@@ -545,7 +545,7 @@ def test_fill_numbers_evaluates_each_expression_where_it_stands_and_every_glue_f
         F + "{code-cell} ipython3",
         "x = 1",
         *GLUE_DISPLAY.splitlines(),
-        "from jaccourse.glue import glue",
+        "from jaccourse.book.glue import glue",
         "glue('late', 2.25, display=False)",
         F,
         "",

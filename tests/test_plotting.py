@@ -1,4 +1,4 @@
-"""Tests of jaccourse.plotting (Agg backend, no display)."""
+"""Tests of jaccourse.book.plotting (Agg backend, no display)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.patches import Polygon  # noqa: E402
 
-from jaccourse.plotting import (  # noqa: E402
+from jaccourse.book.plotting import (  # noqa: E402
     MAX_FIGURE_WIDTH,
     MIN_FONT_PT,
     OKABE_ITO,
@@ -400,7 +400,8 @@ def test_in_a_notebook_each_shown_figure_carries_its_smallest_text_size_in_its_p
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell(
-            "import matplotlib.pyplot as plt\nfrom jaccourse.plotting import use_style\nuse_style()"
+            "import matplotlib.pyplot as plt\n"
+            "from jaccourse.book.plotting import use_style\nuse_style()"
         ),
         nbformat.v4.new_code_cell(
             "fig, ax = plt.subplots()\n_ = ax.plot([0, 1], [0, 1])\n"

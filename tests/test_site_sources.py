@@ -20,7 +20,7 @@ import jupytext
 import pytest
 from markdown_it import MarkdownIt
 
-from jaccourse.toc import notebook_pages, toc_pages
+from jaccourse.book.toc import notebook_pages, toc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""The student edition (``jaccourse.student_edition``): solutions out, answer stubs in.
+"""The student edition (``jaccourse.book.student_edition``): solutions out, answer stubs in.
 
 Two halves. The unit tests feed :func:`student_text` small synthetic chapters and check each
 rule of the exercise convention: solution blocks (gated or one-piece) vanish, an indented
@@ -29,9 +29,9 @@ import pytest
 from markdown_it import MarkdownIt
 from test_plain_markdown import raw_myst
 
-from jaccourse import student_edition
-from jaccourse.student_edition import main, student_text, write_student_edition
-from jaccourse.toc import notebook_pages, toc_entries
+from jaccourse.book import student_edition
+from jaccourse.book.student_edition import main, student_text, write_student_edition
+from jaccourse.book.toc import notebook_pages, toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,7 +65,7 @@ POLAR = chapter("""\
 
     ~~~{code-cell} ipython3
     import numpy as np
-    from jaccourse import exercises
+    from jaccourse.book import exercises
     ~~~
 
     ~~~{exercise-start}
@@ -585,7 +585,7 @@ def test_the_module_runs_with_python_dash_m(course, tmp_path):
         [
             sys.executable,
             "-m",
-            "jaccourse.student_edition",
+            "jaccourse.book.student_edition",
             "--out",
             str(tmp_path / "student"),
             "--source",
@@ -601,7 +601,7 @@ def test_the_module_runs_with_python_dash_m(course, tmp_path):
         [
             sys.executable,
             "-m",
-            "jaccourse.student_edition",
+            "jaccourse.book.student_edition",
             "--out",
             str(tmp_path / "student"),
             "--source",

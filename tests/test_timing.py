@@ -1,4 +1,4 @@
-"""jaccourse.timing.best_times: interleaved best-of timings, and its errors."""
+"""jaccourse.book.timing.best_times: interleaved best-of timings, and its errors."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from jaccourse.timing import best_times
+from jaccourse.book.timing import best_times
 
 
 def test_best_times_orders_calls_by_their_cost_and_keeps_the_keys():

@@ -1,10 +1,13 @@
 """The ``{api}`` role: a link to the API reference that reads as plain text in JupyterLab.
 
 ``{api}`load_nist_strd```, ``{api}`MLP.predict```, ``{api}`exercises.check_value``` or
-``{api}`jaccourse.exercises``` links to the object's entry in the API reference and shows the
-name as written, in code font. The name is looked up in the package: a bare name among the
-public names (``__all__``) of every ``jaccourse`` module, ``Class.member`` through the module
-that defines the class, ``module.name`` in that module. A name found in two modules (such as
+``{api}`jaccourse.book.exercises``` links to the object's entry in the API reference and shows
+the name as written, in code font. The name is looked up in the package: a bare name among the
+public names (``__all__``) of every ``jaccourse`` module (the book machinery's, in
+``jaccourse.book``, included), ``Class.member`` through the module that defines the class,
+``module.name`` in that module, where ``module`` is a module of ``jaccourse`` or of
+``jaccourse.book`` (``exercises.check_value``, as the chapters' code writes it after
+``from jaccourse.book import exercises``). A name found in two modules (such as
 ``check_jacobian``, in ``derivatives`` and ``exercises``) must be written with its module; an
 unknown or ambiguous name is an error, and so (under ``-n``) is a target the reference does not
 document.
@@ -34,8 +37,8 @@ def _public_names() -> dict[str, list[str]]:
 
     found: dict[str, list[str]] = {}
     for info in pkgutil.walk_packages(jaccourse.__path__, "jaccourse."):
-        if info.name.rsplit(".", 1)[-1].startswith("_"):
-            continue
+        if any(part.startswith("_") for part in info.name.split(".")):
+            continue  # a private module, or a module of a private package (_exercise_refs)
         module = importlib.import_module(info.name)
         for name in getattr(module, "__all__", []):
             found.setdefault(name, []).append(info.name)
@@ -56,11 +59,13 @@ def resolve(name: str) -> str:
                 f"module, e.g. {modules[0].split('.', 1)[1]}.{head}"
             )
         return f"{modules[0]}.{name}"
-    try:
-        importlib.import_module(f"jaccourse.{head}")
-    except ImportError:
-        raise ValueError(f"no public name or module {head!r} in jaccourse") from None
-    return f"jaccourse.{name}"
+    for package in ("jaccourse", "jaccourse.book"):
+        try:
+            importlib.import_module(f"{package}.{head}")
+        except ImportError:
+            continue
+        return f"{package}.{name}"
+    raise ValueError(f"no public name or module {head!r} in jaccourse or jaccourse.book")
 
 
 class ApiRole(SphinxRole):

@@ -10,8 +10,9 @@ Three things, so that neither the package's docstrings nor the chapters have to 
    chapter ``open-problems`` (and ``newton``)" becomes a link.
 2. **Chapters link the reference pages of the modules they use.** A chapter whose code cells
    import ``jaccourse`` modules gets a line "Package modules used on this page: ...", each
-   module a link to its page ``book/api/<module>``, placed just before the first code cell
-   that imports one.
+   module a link to its page ``book/api/<module>`` (``book/api/book.glue`` for a module of the
+   book machinery, ``jaccourse.book.glue``), placed just before the first code cell that
+   imports one.
 3. **Each module page lists the chapters that use it** ("Used in the chapters: ..."), from the
    same scan of the chapters' code cells.
 
@@ -39,8 +40,12 @@ _TOKEN = re.compile(
     r"(?P<end>[.!?](?=\s|$))"
 )
 _CODE_CELL = re.compile(r"^(`{3,})\{code-cell\}[^\n]*\n(.*?)^\1[ \t]*$", re.S | re.M)
-_FROM_PACKAGE = re.compile(rf"^\s*from {PACKAGE} import \(?([\w\s,]+?)\)?\s*(?:#.*)?$", re.M)
-_ATTRIBUTE = re.compile(rf"\b{PACKAGE}\.(\w+)")
+# ``from jaccourse import ...`` or ``from jaccourse.book import ...`` (a package, whose listed
+# names may be modules); ``from jaccourse.<module> import ...`` is seen by _ATTRIBUTE
+_FROM_PACKAGE = re.compile(
+    rf"^\s*from {PACKAGE}(\.book)? import \(?([\w\s,]+?)\)?\s*(?:#.*)?$", re.M
+)
+_ATTRIBUTE = re.compile(rf"\b{PACKAGE}\.(\w+(?:\.\w+)*)")
 
 
 def link_chapters(lines: list[str], chapters: dict[str, str]) -> list[str]:
@@ -80,13 +85,15 @@ def link_chapters(lines: list[str], chapters: dict[str, str]) -> list[str]:
 
 
 def public_modules() -> list[str]:
-    """The package's public modules (no ``_private`` ones), by short name, sorted."""
+    """The package's public modules (no ``_private`` ones, no packages), by short name, sorted:
+    ``"derivatives"`` for ``jaccourse.derivatives``, ``"book.glue"`` for ``jaccourse.book.glue``
+    (the name of its API page, ``book/api/book.glue``)."""
     import jaccourse
 
     return sorted(
-        info.name
-        for info in pkgutil.iter_modules(jaccourse.__path__)
-        if not info.name.startswith("_")
+        info.name.removeprefix(f"{PACKAGE}.")
+        for info in pkgutil.walk_packages(jaccourse.__path__, f"{PACKAGE}.")
+        if not info.ispkg and not any(part.startswith("_") for part in info.name.split("."))
     )
 
 
@@ -94,25 +101,37 @@ def modules_used(source: str, modules: Iterable[str] | None = None) -> list[str]
     """The public ``jaccourse`` modules that the code cells of a MyST notebook use, sorted.
 
     A module counts when a code cell writes ``jaccourse.<module>`` (``import jaccourse.nn``,
-    ``from jaccourse.optim import adam``, ``jaccourse.nn.relu``) or imports it, or a name it
-    defines, with ``from jaccourse import ...`` (a re-exported function counts for the module
-    that defines it). Prose and plain code blocks do not count.
+    ``from jaccourse.optim import adam``, ``jaccourse.nn.relu``,
+    ``from jaccourse.book.glue import glue``) or imports it, or a name it defines, with
+    ``from jaccourse import ...`` or ``from jaccourse.book import ...`` (a re-exported
+    function counts for the module that defines it). Prose and plain code blocks do not count.
 
-    >>> modules_used("```{code-cell} ipython3\\nfrom jaccourse import jacobian, exercises\\n```\\n"
-    ...              "``from jaccourse.plotting import use_style`` in prose")
-    ['derivatives', 'exercises']
+    >>> modules_used("```{code-cell} ipython3\\nfrom jaccourse import jacobian\\n"
+    ...              "from jaccourse.book import exercises\\n```\\n"
+    ...              "``from jaccourse.book.plotting import use_style`` in prose")
+    ['book.exercises', 'derivatives']
     """
-    import jaccourse
+    import importlib
 
     known = set(public_modules() if modules is None else modules)
     code = "\n".join(match.group(2) for match in _CODE_CELL.finditer(source))
-    found = {name for name in _ATTRIBUTE.findall(code) if name in known}
-    for listed in _FROM_PACKAGE.findall(code):
+    found: set[str] = set()
+    for dotted in _ATTRIBUTE.findall(code):
+        parts = dotted.split(".")
+        # the longest leading part that is a module: nn.relu -> nn, book.glue.glue -> book.glue
+        module = next(
+            (m for k in range(len(parts), 0, -1) if (m := ".".join(parts[:k])) in known), None
+        )
+        if module is not None:
+            found.add(module)
+    for book, listed in _FROM_PACKAGE.findall(code):
+        package = importlib.import_module(PACKAGE + book)
+        prefix = "book." if book else ""
         for name in re.split(r"[\s,]+", listed.strip()):
-            if name in known:
-                found.add(name)
-            elif name and hasattr(jaccourse, name):
-                defining = getattr(getattr(jaccourse, name), "__module__", "") or ""
+            if prefix + name in known:
+                found.add(prefix + name)
+            elif name and hasattr(package, name):
+                defining = getattr(getattr(package, name), "__module__", "") or ""
                 short = defining.removeprefix(f"{PACKAGE}.")
                 if defining.startswith(f"{PACKAGE}.") and short in known:
                     found.add(short)

@@ -19,7 +19,7 @@
 3. **Encrypted kernels.** The chapters' kernels are started with CurveZMQ transport
    encryption, which ipykernel's kernelspec declares it supports (else each kernel logs
    "Kernel is running over TCP without encryption" into the build log):
-   ``jaccourse._inline_values.encrypt_kernel_transport``.
+   ``jaccourse.book._inline_values.encrypt_kernel_transport``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from docutils import nodes
 from myst_nb.core.render import MditRenderMixin
 from sphinx.application import Sphinx
 
-from jaccourse._inline_values import encrypt_kernel_transport
+from jaccourse.book._inline_values import encrypt_kernel_transport
 
 CONTINUED = "solution-continued"
 

@@ -232,7 +232,7 @@ def test_the_reference_is_one_page_per_module(site):
     assert len(API_PAGES) >= 10, API_PAGES
     for page in API_PAGES:
         html = (site / f"{page}.html").read_text(encoding="utf-8")
-        modules = set(re.findall(r'id="module-(jaccourse\.\w+)"', html))
+        modules = set(re.findall(r'id="module-(jaccourse\.[\w.]+)"', html))
         assert modules == {f"jaccourse.{Path(page).name}"}, f"{page} documents {modules}"
 
 

@@ -4,9 +4,9 @@ the page is 390 px wide.
 A figure's PNG says how many pixels make an inch (matplotlib writes the dpi into it), and the
 browser says how wide it shows the PNG. Text of ``p`` points is ``p / 72 * dpi`` pixels high
 in the PNG and is shown ``shown_width / png_width`` times that, in CSS px. The size ``p`` is
-the figure's own smallest text: :func:`jaccourse.plotting.use_style` writes it into each PNG a
+the figure's own smallest text: :func:`jaccourse.book.plotting.use_style` writes it into each PNG a
 chapter shows (text field ``jaccourse:smallest-text-pt``); a PNG without it is measured with
-the style's smallest size, :data:`jaccourse.plotting.MIN_FONT_PT`, and the report says so.
+the style's smallest size, :data:`jaccourse.book.plotting.MIN_FONT_PT`, and the report says so.
 
 Every failing figure is listed with its chapter, its name, its width in inches, its smallest
 font and the size it is shown at; the whole list is written to ``_build/phone-figures.json``.
@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from PIL import Image
 
-from jaccourse.plotting import MIN_FONT_PT, PNG_TEXT_KEY
+from jaccourse.book.plotting import MIN_FONT_PT, PNG_TEXT_KEY
 
 from .conftest import CHROMIUM, PHONE, load_all_images, toc_pages, wait_for_mathjax
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jaccourse.toc import is_notebook
+from jaccourse.book.toc import is_notebook
 
 from .conftest import CHROMIUM, ROOT, Visit, load_all_images, toc_pages, wait_for_mathjax
 

@@ -52,7 +52,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from jaccourse.toc import is_notebook
+from jaccourse.book.toc import is_notebook
 
 from ..conftest import block_other_hosts, toc_pages
 
