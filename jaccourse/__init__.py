@@ -26,15 +26,23 @@ One module per idea; the chapters import from them:
   the sinusoid and Rastrigin test functions with exact partials.
 - :mod:`jaccourse.problems`: classic test problems (Rosenbrock; the Moré-Garbow-Hillstrom
   least-squares set).
-- :mod:`jaccourse.book.plotting`: the course's figure style and figure helpers (not re-exported
-  here, so importing the package does not import matplotlib).
-- :mod:`jaccourse.book.glue`: the chapters' ``glue`` (myst-nb's protocol, light; not re-exported).
 
-The public names of the computing modules are re-exported here, e.g.
-``from jaccourse import jacobian``.
+The book machinery lives apart, in the subpackage :mod:`jaccourse.book` (``glue``,
+``timing``, ``plotting``, ``exercises``, ``student_edition``, ``toc`` and their private
+helpers): the chapters import it by its modules' names (``from jaccourse.book import
+exercises``), no computing module imports it, and ``import jaccourse`` does not import it
+(nor, therefore, matplotlib).
+
+``import jaccourse`` imports the computing modules, so ``jaccourse.derivatives.hessian`` or
+``jaccourse.nn.relu`` work after it. A few central names are re-exported here, the Jacobian
+and its relatives that the chapters use most, and the network class:
+``from jaccourse import jacobian`` is ``jaccourse.derivatives.jacobian``. Everything else is
+imported from its module, ``from jaccourse.optim import newton``, as the chapters do.
 """
 
-from jaccourse import (
+# the computing modules, imported so that `import jaccourse` gives jaccourse.optim,
+# jaccourse.nn, ... (attributes of the package, not names of __all__)
+from jaccourse import (  # noqa: F401
     convergence,
     datasets,
     derivatives,
@@ -48,32 +56,29 @@ from jaccourse import (
     robustness,
     transforms,
 )
-from jaccourse.convergence import *  # noqa: F401,F403
-from jaccourse.datasets import *  # noqa: F401,F403
-from jaccourse.derivatives import *  # noqa: F401,F403
-from jaccourse.geometry import *  # noqa: F401,F403
-from jaccourse.integrals import *  # noqa: F401,F403
-from jaccourse.jenn import *  # noqa: F401,F403
-from jaccourse.multiobjective import *  # noqa: F401,F403
-from jaccourse.nn import *  # noqa: F401,F403
-from jaccourse.optim import *  # noqa: F401,F403
-from jaccourse.problems import *  # noqa: F401,F403
-from jaccourse.robustness import *  # noqa: F401,F403
-from jaccourse.transforms import *  # noqa: F401,F403
+from jaccourse.derivatives import (
+    gradient,
+    hessian,
+    jacobian,
+    jacobian_determinant,
+    jacobian_fd,
+    jvp,
+    vjp,
+)
+from jaccourse.nn import MLP
 
 __version__ = "0.1.0"
 
+# the names a reader reaches for, by the number of the book's pages that import them:
+# jacobian (14), gradient, hessian, MLP (7 each), jacobian_fd (6), jacobian_determinant (4),
+# vjp (3), jvp (2, the other half of the pair); everything else comes from its module
 __all__ = [
-    *derivatives.__all__,
-    *transforms.__all__,
-    *integrals.__all__,
-    *geometry.__all__,
-    *convergence.__all__,
-    *optim.__all__,
-    *datasets.__all__,
-    *problems.__all__,
-    *multiobjective.__all__,
-    *nn.__all__,
-    *robustness.__all__,
-    *jenn.__all__,
+    "jacobian",
+    "jacobian_fd",
+    "jacobian_determinant",
+    "gradient",
+    "hessian",
+    "jvp",
+    "vjp",
+    "MLP",
 ]

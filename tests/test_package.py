@@ -1,4 +1,5 @@
-"""The package's public surface: every module's public names are re-exported and documented."""
+"""The package's public surface: the computing modules and a few central names at the top, the
+book machinery apart in ``jaccourse.book``, every public callable documented."""
 
 from __future__ import annotations
 
@@ -33,12 +34,45 @@ MODULES = [
 ]
 
 
-def test_package_reexports_every_public_name_of_the_computing_modules():
-    for name in COMPUTING:
+# the names `from jaccourse import ...` gives, each the object of its module
+REEXPORTED = {
+    "jacobian": "derivatives",
+    "jacobian_fd": "derivatives",
+    "jacobian_determinant": "derivatives",
+    "gradient": "derivatives",
+    "hessian": "derivatives",
+    "jvp": "derivatives",
+    "vjp": "derivatives",
+    "MLP": "nn",
+}
+
+
+def test_the_package_reexports_a_few_central_names_and_gives_every_computing_module():
+    assert jaccourse.__all__ == list(REEXPORTED)
+    for public, name in REEXPORTED.items():
         module = importlib.import_module(f"jaccourse.{name}")
-        for public in module.__all__:
-            assert getattr(jaccourse, public) is getattr(module, public), public
-            assert public in jaccourse.__all__
+        assert public in module.__all__, public
+        assert getattr(jaccourse, public) is getattr(module, public), public
+    for name in COMPUTING:
+        assert getattr(jaccourse, name) is importlib.import_module(f"jaccourse.{name}"), name
+    star: dict = {}
+    exec("from jaccourse import *", star)
+    assert sorted(set(star) - {"__builtins__"}) == sorted(REEXPORTED)
+
+
+def test_the_book_machinery_is_a_subpackage_that_imports_nothing_eagerly():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, jaccourse\n"
+        "print('jaccourse.book' in sys.modules)\n"
+        "import jaccourse.book\n"
+        "print(sorted(m for m in sys.modules if m.startswith('jaccourse.book.')))\n"
+        "print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:3] == ["False", "[]", "False"], out.stdout
 
 
 def test_importing_the_package_does_not_import_matplotlib():
