@@ -376,8 +376,10 @@ def book_index(root: str | Path, yaml: Any = None, site_url: str = "") -> BookIn
             f"book_index: root must be a folder path (str or pathlib.Path), got "
             f"{type(root).__name__}"
         )
-    if yaml is None:
-        import yaml
+    if yaml is None:  # PyYAML, imported here when the caller passes none
+        import yaml as pyyaml
+
+        yaml = pyyaml
     root = Path(root)
     toc_path = root / "_toc.yml"
     if not toc_path.is_file():
@@ -753,7 +755,9 @@ def _directive(block: Block, ctx: _Context, yaml: Any) -> list[str]:
         table = [convert_inline(line, ctx) for line in _dedent(body)]
         return ["", *([caption, ""] if caption else []), *table, ""]
     if name == "glossary":
-        out, term, definition = [""], None, []
+        out: list[str] = [""]
+        term: str | None = None
+        definition: list[str] = []
 
         def close() -> None:
             if term is not None:
@@ -925,8 +929,10 @@ def plain_markdown(
         raise TypeError(
             f"{func}: index must be a BookIndex (see book_index), got {type(index).__name__}"
         )
-    if yaml is None:
-        import yaml
+    if yaml is None:  # PyYAML, imported here when the caller passes none
+        import yaml as pyyaml
+
+        yaml = pyyaml
     ctx = _Context(index, str(page), func, doc_link or (lambda stem: ""))
     lines = _convert_lines(myst_text, ctx, yaml, top=True)
     if references and ctx.cited:

@@ -44,7 +44,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from numbers import Real
-from typing import Any
+from typing import Any, cast
 
 import numpy as onp
 
@@ -354,7 +354,8 @@ class JacobianReference(_PointReference):
             return onp.atleast_2d(onp.asarray(self._jacobian(point), dtype=float))
         from jaccourse.derivatives import jacobian
 
-        return onp.atleast_2d(onp.asarray(jacobian(self.f, onp.atleast_1d(point)), dtype=float))
+        f = cast(Callable, self.f)  # the constructor requires f when jacobian is None
+        return onp.atleast_2d(onp.asarray(jacobian(f, onp.atleast_1d(point)), dtype=float))
 
 
 class GradientReference(_PointReference):
@@ -1125,9 +1126,10 @@ def _slices_hint(kind: str, pairs: list[tuple[onp.ndarray, onp.ndarray]], ref: A
     for axis, what in ((1, "row"), (0, "column")):
         if any(a.shape[1 - axis] < 2 for a, _ in pairs):  # one entry per slice: says nothing
             continue
-        factors = [_slice_factors(a, e, axis, ref) for a, e in pairs]
-        if any(d is None for d in factors) or all(onp.allclose(d, d[0]) for d in factors):
-            continue
+        scalings = [_slice_factors(a, e, axis, ref) for a, e in pairs]
+        factors = [d for d in scalings if d is not None]
+        if len(factors) < len(scalings) or all(onp.allclose(d, d[0]) for d in factors):
+            continue  # not every slice a scaled copy, or one factor for all (a scaled matrix)
         off = sorted(
             {
                 i
