@@ -389,7 +389,7 @@ def test_concept_map_rejects_bad_input(nodes, edges, groups, error, match):
 
 
 def test_in_a_notebook_each_shown_figure_carries_its_smallest_text_size_in_its_png():
-    """What the site's phone tests read (tests/e2e/test_phone_figures.py): a real kernel."""
+    """What the site's phone tests read (tests/e2e/test_phone.py, the figures): a real kernel."""
     import base64
     import io
 

@@ -9,7 +9,21 @@ to the chapters, and each chapter links the reference pages of the modules its c
 A chapter's first visit weighs at most 2.5 MB (uncompressed; the gzip figure is reported).
 Two pages are photographed at phone width into ``_build/screenshots/``.
 
-The figures' text size on a phone is checked in ``test_phone_figures.py``.
+Figures read on a phone: the smallest text of every figure is at least 7 CSS px high when the
+page is 390 px wide. A figure's PNG says how many pixels make an inch (matplotlib writes the
+dpi into it), and the browser says how wide it shows the PNG. Text of ``p`` points is
+``p / 72 * dpi`` pixels high in the PNG and is shown ``shown_width / png_width`` times that, in
+CSS px. The size ``p`` is the figure's own smallest text:
+:func:`jaccourse.book.plotting.use_style` writes it into each PNG a chapter shows (text field
+``jaccourse:smallest-text-pt``); a PNG without it is measured with the style's smallest size,
+:data:`jaccourse.book.plotting.MIN_FONT_PT`, and the report says so. Every failing figure is
+listed with its chapter, its name, its width in inches, its smallest font and the size it is
+shown at; the whole list is written to ``_build/phone-figures.json``. The cure is in the
+chapter's figure code: a width of at most about 6.5 inches with text of about 10 points, and
+multi-panel figures stacked in rows (or split).
+
+Each page is opened on the phone once (MathJax typeset, images loaded, fonts ready) and
+measured once for every check above: its layout, its links and its figures.
 """
 
 from __future__ import annotations
@@ -19,8 +33,12 @@ import json
 import re
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
+from PIL import Image
+
+from jaccourse.book.plotting import MIN_FONT_PT, PNG_TEXT_KEY
 
 from .conftest import (
     CHROMIUM,
@@ -99,12 +117,16 @@ def _read(visit: Visit) -> dict:
     wait_for_mathjax(visit.page)
     load_all_images(visit.page)
     visit.page.evaluate("() => document.fonts.ready.then(() => true)")
-    return visit.page.evaluate(READ_LAYOUT)
+    data = visit.page.evaluate(READ_LAYOUT)
+    data["links"] = visit.page.evaluate(READ_LINKS, CHAPTER_NAMES)
+    data["images"] = visit.page.evaluate(READ_FIGURES)
+    return data
 
 
 @pytest.fixture(scope="module")
 def layout(open_phone_page, site):
-    """``layout(page)``: each TOC page opened once on the phone and measured."""
+    """``layout(page)``: each TOC page opened once on the phone and measured: its layout,
+    its links (``["links"]``) and its images (``["images"]``)."""
     cache: dict[str, dict] = {}
 
     def _layout(page: str) -> dict:
@@ -211,19 +233,9 @@ READ_LINKS = """(chapters) => {
 
 
 @pytest.fixture(scope="module")
-def links(open_phone_page, site):
-    cache: dict[str, dict] = {}
-
-    def _links(page: str) -> dict:
-        if page not in cache:
-            visit = open_phone_page(f"{page}.html")
-            try:
-                cache[page] = visit.page.evaluate(READ_LINKS, CHAPTER_NAMES)
-            finally:
-                visit.page.close()
-        return cache[page]
-
-    return _links
+def links(layout):
+    """``links(page)``: the links of the page, read in the same visit as its layout."""
+    return lambda page: layout(page)["links"]
 
 
 def test_the_reference_is_one_page_per_module(site):
@@ -265,6 +277,84 @@ def test_module_pages_list_the_chapters_that_use_them(links, base_url):
     assert f"{base_url}book/linear-maps.html" in derivatives["used_in"], derivatives
     # "See the chapter ``linear-approximation``" in the docstrings became links
     assert len(derivatives["chapter_links"]) > len(derivatives["used_in"]), derivatives
+
+
+# --------------------------------------------------------------------------------------------
+# figures: their smallest text on a phone
+# --------------------------------------------------------------------------------------------
+
+MIN_SHOWN_PX = 7.0
+
+READ_FIGURES = """() => {
+  const article = document.querySelector('article.bd-article') || document.querySelector('main');
+  return Array.from(article.querySelectorAll('img')).map(img => {
+    const holder = img.closest('figure[id], div[id], section[id]');
+    const figure = img.closest('figure');
+    return {
+      src: img.currentSrc || img.src,
+      shown: img.getBoundingClientRect().width,
+      natural: img.naturalWidth,
+      name: (figure && figure.id) || (holder && holder.id) || '',
+      caption: figure && figure.querySelector('figcaption')
+               ? figure.querySelector('figcaption').textContent.trim().slice(0, 60) : '',
+    };
+  });
+}"""
+
+_REPORT: dict[str, list[dict]] = {}
+
+
+def measure(site: Path, base_url: str, image: dict) -> dict | None:
+    """The shown size of the figure's smallest text, from its PNG and its shown width."""
+    url = image["src"]
+    if not url.startswith(base_url) or not urlsplit(url).path.lower().endswith(".png"):
+        return None
+    path = site / unquote(urlsplit(url).path).lstrip("/")
+    with Image.open(path) as png:
+        width_px = png.width
+        dpi = float(png.info.get("dpi", (72.0, 72.0))[0])
+        stated = png.info.get(PNG_TEXT_KEY)
+    smallest = float(stated) if stated else MIN_FONT_PT
+    shown = smallest / 72 * dpi * image["shown"] / width_px
+    return {
+        "name": image["name"],
+        "caption": image["caption"],
+        "png": path.name,
+        "width_in": round(width_px / dpi, 2),
+        "dpi": round(dpi, 1),
+        "smallest_pt": smallest,
+        "smallest_pt_source": "figure" if stated else "style",
+        "shown_width_px": round(image["shown"], 1),
+        "shown_text_px": round(shown, 2),
+    }
+
+
+@pytest.fixture(scope="module")
+def report(site):
+    yield _REPORT
+    out = site.parent / "phone-figures.json"
+    out.write_text(json.dumps(_REPORT, indent=2), encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.removeprefix("book/"))
+def test_every_figure_shows_its_smallest_text_at_7_css_px_or_more(
+    page, layout, site, base_url, report
+):
+    data = layout(page)
+    assert data["view"] == PHONE["width"], data["view"]
+    figures = [m for m in (measure(site, base_url, i) for i in data["images"]) if m is not None]
+    report[page] = figures
+    small = [f for f in figures if f["shown_text_px"] < MIN_SHOWN_PX]
+    assert not small, (
+        f"{page}: {len(small)} of {len(figures)} figures show text under "
+        f"{MIN_SHOWN_PX} px on a {PHONE['width']} px phone:\n"
+        + "\n".join(
+            f"  {f['name'] or f['png']}: {f['width_in']} in wide, smallest text "
+            f"{f['smallest_pt']:g} pt ({f['smallest_pt_source']}), shown {f['shown_width_px']} px "
+            f"wide -> {f['shown_text_px']} px"
+            for f in small
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------

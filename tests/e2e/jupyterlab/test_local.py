@@ -1,12 +1,13 @@
-"""Two chapters read in JupyterLab as a reader runs it on their own machine.
+"""A chapter read in JupyterLab as a reader runs it on their own machine.
 
 The full environment (the one running these tests: the README's ``.venv``) starts JupyterLab
 with ``HOME`` an empty temporary directory, so that nothing in ``$HOME`` helps: the settings
 that make ``.md`` files open as notebooks come from the environment itself
-(``jupyter-settings``). Root directory: the fresh clone. Two chapters are opened at their
-Binder path; each must open as a notebook, hide exactly its hidden cells and render without
-raw MyST (see ``test_binder.py`` for what each check means). The shorter one is also run
-(Run All): no error, every ``{eval}`` evaluated and shown.
+(``jupyter-settings``). Root directory: the fresh clone. One chapter is opened at its
+Binder path: it must open as a notebook, hide exactly its hidden cells and render without
+raw MyST; then it is run (Run All): no error, every ``{eval}`` evaluated and shown (see
+``test_binder.py`` for what each check means; that suite reads every chapter, in the Binder
+environment).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from .conftest import Reading, bib_keys, book_labels, read_chapter, skip_without
 
 skip_without_chromium()
 
-#: chapter -> whether it is run (the short one) or only opened
-LOCAL_CHAPTERS = {"book/linear-maps": True, "book/jacobian-determinant": False}
+#: chapter -> whether it is run or only opened
+LOCAL_CHAPTERS = {"book/linear-maps": True}
 OPENED = ("opens", "offline", "hidden-before", "raw-myst")
 RUN = ("run-all", "numbers")
 
