@@ -76,3 +76,27 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if e2e in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.e2e)
+    items[:] = _long_runs_first(items)
+
+
+#: The order in which the long groups of tests start, before every other test (kept in its
+#: collected order). With pytest-xdist (``--dist loadscope --no-loadscope-reorder``) each
+#: group is one unit of work, handed to the next free worker in this order: one worker reads
+#: the first half of the chapters in JupyterLab (and builds the Binder environment, about a
+#: minute of pip); the other runs the nbgrader course meanwhile, rather than wait for that
+#: environment, then reads the second half. The rest of the tests fill in behind them.
+LONG_RUNS_FIRST = (
+    "tests/e2e/jupyterlab/test_binder.py::TestFirstHalf::",
+    "tests/test_nbgrader.py::",
+    "tests/e2e/jupyterlab/test_binder.py::TestSecondHalf::",
+)
+
+
+def _long_runs_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (k for k, prefix in enumerate(LONG_RUNS_FIRST) if item.nodeid.startswith(prefix)),
+            len(LONG_RUNS_FIRST),
+        )
+
+    return sorted(items, key=rank)  # stable: the collected order within each rank
