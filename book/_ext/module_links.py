@@ -261,4 +261,6 @@ def setup(app) -> dict[str, Any]:
     app.connect("autodoc-process-docstring", _process_docstring)
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _add_links)
-    return {"parallel_read_safe": False, "parallel_write_safe": True}
+    # safe to read in parallel (book/_ext/parallel_read.py): each reading process works out
+    # the usage from the source files itself, and nothing is kept in the environment
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
