@@ -35,6 +35,7 @@ read from the clone's files with jupytext, as JupyterLab's jupytext reads them.
 from __future__ import annotations
 
 import fcntl
+import functools
 import http.cookiejar
 import json
 import os
@@ -236,7 +237,14 @@ def prose_of(markdown: str) -> str:
 
 
 def word_count(word: str, text: str) -> int:
-    return len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text))
+    return len(_word_pattern(word).findall(text)) if word in text else 0
+
+
+@functools.cache
+def _word_pattern(word: str) -> re.Pattern:
+    # compiled once per word: the book has far more labels than re's cache holds (512), so
+    # re.findall(pattern_string, ...) recompiled every one of them for every cell (4 s a chapter)
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
 
 
 def bib_keys(root: Path) -> set[str]:
@@ -1108,6 +1116,12 @@ def _screenshot(tab: Tab, reading: Reading, name: str, scroll_to_output: bool) -
     reading.screenshots.append(path)
 
 
+def _reached(reading: Reading, start: float, stage: str) -> str:
+    """Note the seconds from the start of the reading at which ``stage`` begins."""
+    reading.timings[f"{stage}_at_s"] = round(time.monotonic() - start, 1)
+    return stage
+
+
 def read_chapter(
     tab: Tab,
     clone: Path,
@@ -1133,7 +1147,7 @@ def read_chapter(
     expected_hidden = must_be_hidden(nb)
     first_blocked, first_errors = len(tab.blocked), len(tab.page_errors)
     start = time.monotonic()
-    stage = "opens"
+    stage = _reached(reading, start, "opens")
     try:
         _open(tab, reading, rel, nb)
         reading.timings["open_s"] = round(time.monotonic() - start, 1)
@@ -1142,28 +1156,28 @@ def read_chapter(
         _check_opened(reading, nb, dom, model)
         if reading.problems.get("opens"):
             raise ChapterFailed("it does not open as the expected notebook")
-        stage = "hidden-before"
+        stage = _reached(reading, start, "hidden-before")
         _check_hidden(reading, stage, nb, dom, expected_hidden)
         if screenshots:
             _screenshot(tab, reading, f"{screenshots}-before-run-all.png", False)
         if not run_all:
-            stage = "raw-myst"
+            stage = _reached(reading, start, "raw-myst")
             _check_raw_myst(reading, nb, dom, labels, keys)
         else:
-            stage = "run-all"
+            stage = _reached(reading, start, "run-all")
             model = _run_all(tab, reading, rel, run_timeout_s)
             dom = tab.page.evaluate(READ_DOM)
             _check_run(reading, nb, model)
-            stage = "hidden-after"
+            stage = _reached(reading, start, "hidden-after")
             _check_hidden(reading, stage, nb, dom, expected_hidden)
-            stage = "raw-myst"
+            stage = _reached(reading, start, "raw-myst")
             _check_raw_myst(reading, nb, dom, labels, keys)
-            stage = "numbers"
+            stage = _reached(reading, start, "numbers")
             _check_numbers(reading, nb, dom, model)
             if screenshots:
                 _screenshot(tab, reading, f"{screenshots}-after-run-all.png", True)
             if save:
-                stage = "saved-clean"
+                stage = _reached(reading, start, "saved-clean")
                 _save(tab, reading, rel, clone)
     except ChapterFailed as failure:
         if not reading.problems.get(stage):
@@ -1172,6 +1186,7 @@ def read_chapter(
             if check != "offline":
                 reading.add(check, f"not checked: the reading stopped at {stage!r}: {failure}")
     finally:
+        _reached(reading, start, "shut-down")
         try:
             tab.lab.shut_down_kernels()
         except (urllib.error.URLError, OSError) as error:
