@@ -249,8 +249,9 @@ def test_sinusoid_from_four_samples_partials_win():
 @pytest.mark.slow  # 40-50 s: full default fits (the fast loop leaves it out)
 def test_defaults_generalise_on_four_samples_of_the_sinusoid():
     """With the default weight decay every seed gives the same, right network; with
-    lambda_ = 0 (the old default) the four samples are interpolated by a network that depends
-    on the seed and is worse than the mean for most seeds (measured: median R^2 -7)."""
+    lambda_ = 0 and one start (the first defaults) the four samples are interpolated by a
+    network that depends on the seed and is worse than the mean for most seeds (measured:
+    median R^2 -7)."""
     X, Y, dYdX = sinusoid_grid(4)
     Xt, Yt, dYdXt = sinusoid_grid(101)
     r2 = onp.array(
@@ -262,7 +263,7 @@ def test_defaults_generalise_on_four_samples_of_the_sinusoid():
     assert r2.min() > 0.98  # every seed, values and slopes
     assert onp.ptp(r2, axis=0).max() < 1e-3  # the same answer from every seed
     free = [
-        r2_score(Yt, JENN(hidden=(12,), lambda_=0.0, rng=s).fit(X, Y, dYdX).predict(Xt))
+        r2_score(Yt, JENN(hidden=(12,), lambda_=0.0, rng=s, starts=1).fit(X, Y, dYdX).predict(Xt))
         for s in range(5)
     ]
     assert onp.median(free) < 0 < r2.min()
@@ -272,12 +273,26 @@ def test_defaults_generalise_on_four_samples_of_the_sinusoid():
 def test_defaults_generalise_on_a_sparse_rastrigin_grid():
     """The setup of issue 12: a 5 x 5 grid with partials (75 numbers), two hidden layers of 12
     (205 parameters). With lambda_ = 0 the test R^2 was -13, -43 and -69 for these seeds
-    (the reference jenn package, normalised: -1.1 to 0.6); the default must generalise from
-    every seed."""
+    (the reference jenn package, normalised: -1.1 to 0.6); with lambda_ = 0.03 and one start,
+    0.81 to 0.88; the defaults (three starts) give 0.88 to 0.90 (measured): they must
+    generalise from every seed."""
     X, Y, dYdX = rastrigin_grid(5)
     Xt, Yt, _ = rastrigin_grid(30)
     r2 = [r2_score(Yt, JENN(hidden=(12, 12), rng=s).fit(X, Y, dYdX).predict(Xt)) for s in range(3)]
-    assert onp.median(r2) > 0.6 and min(r2) > 0.5
+    assert min(r2) > 0.85
+
+
+def test_several_starts_keep_the_lowest_loss_and_the_first_start_is_the_single_start():
+    X, Y, dYdX = rastrigin_grid(4)
+    one = JENN(hidden=(6,), rng=3, starts=1).fit(X, Y, dYdX, max_iter=40)
+    three = JENN(hidden=(6,), rng=3, starts=3).fit(X, Y, dYdX, max_iter=40)
+    assert one.start_losses_.shape == (1,) and three.start_losses_.shape == (3,)
+    assert three.start_losses_[0] == one.result_.fun  # the same first weights, the same run
+    assert len(set(three.start_losses_)) == 3  # each start from weights of its own
+    assert three.result_.fun == three.start_losses_.min() <= one.result_.fun
+    assert three.loss(X, Y, dYdX).total == pytest.approx(three.result_.fun, rel=1e-12)
+    assert len(three.history_.fun) == three.result_.nit + 1  # the kept run's history
+    assert JENN().starts == 3 and "starts=3" in repr(JENN())
 
 
 def test_adam_decreases_the_loss():
@@ -394,6 +409,10 @@ def test_data_partials_are_exact():
         ({"rng": "seed"}, TypeError, "JENN: rng must be"),
         ({"init": "glorot"}, ValueError, "JENN: init must be one of"),
         ({"normalize": 1}, TypeError, "JENN: normalize must be True or False"),
+        ({"starts": 0}, ValueError, "JENN: starts must be an integer >= 1, got 0"),
+        ({"starts": 101}, ValueError, "JENN: starts must be an integer <= 100, got 101"),
+        ({"starts": 2.0}, TypeError, "JENN: starts must be an integer >= 1"),
+        ({"starts": True}, TypeError, "JENN: starts must be an integer >= 1"),
     ],
 )
 def test_bad_hyperparameters(kwargs, exc, words):
