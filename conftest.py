@@ -84,11 +84,17 @@ def pytest_collection_modifyitems(config, items):
 #: group is one unit of work, handed to the next free worker in this order: one worker reads
 #: the first half of the chapters in JupyterLab (and builds the Binder environment, about a
 #: minute of pip); the other runs the nbgrader course meanwhile, rather than wait for that
-#: environment, then reads the second half. The rest of the tests fill in behind them.
+#: environment, then reads the second half. Then the other long modules, longest first (CI,
+#: worker-seconds: the student edition 264, the site 177, the phone 166, JENN 156), so that
+#: no long one starts last and leaves a worker idle at the end; the rest fill in behind.
 LONG_RUNS_FIRST = (
     "tests/e2e/jupyterlab/test_binder.py::TestFirstHalf::",
     "tests/test_nbgrader.py::",
     "tests/e2e/jupyterlab/test_binder.py::TestSecondHalf::",
+    "tests/test_student_edition.py::",
+    "tests/e2e/test_site.py::",
+    "tests/e2e/test_phone.py::",
+    "tests/test_jenn.py::",
 )
 
 
