@@ -393,12 +393,9 @@ class JENN:
     starts : int
         How many training runs :meth:`fit` makes, each from its own initial weights (drawn one
         after the other from ``rng``); it keeps the run with the lowest final loss. Default 3,
-        at most 100. The loss has many local minima on sparse data, and which one a run
-        reaches depends on its initial weights; the lowest of them is nearly always the one
-        that generalises best (on sparse Rastrigin grids, the correlation between the final
-        loss and the test ``R^2`` over 30 seeds was -0.72 to -0.97; see *Choosing lambda*).
-        ``starts=1`` trains once, as fast as before and from the same weights as the first
-        of several starts.
+        at most 100. On sparse data the run with the lowest loss is nearly always the one
+        that generalises best (measured in *Choosing lambda* below). ``starts=1`` trains
+        once, from the same weights as the first of several starts.
 
     Attributes
     ----------
@@ -462,7 +459,7 @@ class JENN:
       ============  ====================  ====================  ====================
 
       Without the partials the defaults lead on all six setups too. A fit costs three
-      times as much; ``starts=1`` is one run from the first of the same initial weights.
+      times as much.
     * To tune it for your data, hold some samples out (or use k-fold cross-validation): fit
       with ``lambda_`` in ``0.01, 0.03, 0.1, 0.3, 1``, keep the value with the best held-out
       ``R^2`` (:func:`r2_score`) and refit on all samples. Too large a ``lambda_`` shows as a
