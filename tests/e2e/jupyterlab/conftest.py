@@ -13,8 +13,8 @@ What a reader gets is rebuilt here from the committed state of the repository:
   running the tests (the README's ``.venv``) with ``HOME`` an empty directory, as on a
   reader's own machine. Each is waited for on ``/api/status`` and always shut down, kernels
   included;
-* ``lab_browser``: Debian's Chromium (``/usr/bin/chromium``) through Playwright, headless, as
-  the site suite drives it; every request that leaves the JupyterLab server is aborted and
+* ``lab_browser``: Debian's Chromium (``/usr/bin/chromium``) through Playwright, headless: the
+  site suite's own browser, one per test process; every request that leaves the JupyterLab server is aborted and
   recorded, and the tests fail on it.
 
 JupyterLab is started with ``--LabApp.expose_app_in_browser=True``: it only exposes the
@@ -59,7 +59,6 @@ from ..conftest import block_other_hosts, toc_pages
 
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 VIEWPORT = {"width": 1280, "height": 900}
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 TIMEOUT_MS = 120_000  # a loaded 2-core CI machine is slow to boot JupyterLab
@@ -576,17 +575,14 @@ def local_lab(lab_clone, lab_logs, tmp_path_factory):
 
 
 @pytest.fixture(scope="package")
-def lab_browser():
-    from playwright.sync_api import sync_playwright
+def lab_browser(browser):
+    """The site suite's Chromium (``tests/e2e/conftest.py``), one per test process.
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    Playwright's sync API allows one driver per process at a time: a second
+    ``sync_playwright()`` while the first is open fails with "using Playwright Sync API
+    inside the asyncio loop". Under pytest-xdist a worker may read the site (whose
+    session-scoped browser then stays open) before this package, so the two suites share it."""
+    return browser
 
 
 @dataclass

@@ -140,3 +140,19 @@ def test_the_probes_sound_parts_pass(probe_reading):
     assert "{eval}`round(x, 3)` ->" not in numbers, numbers  # (a problem names its expression)
     hidden = _findings(probe_reading, "hidden-before") + _findings(probe_reading, "hidden-after")
     assert "assert x > 3" not in hidden and "The answer is" not in hidden, hidden
+
+
+def test_the_site_suites_browser_and_this_suites_can_be_open_in_one_process(browser, lab_browser):
+    """Under pytest-xdist one worker may read the site (whose Chromium stays open for the
+    session) and then this package. Playwright's sync API takes one driver per process, so a
+    second ``sync_playwright()`` here failed at setup ("Sync API inside the asyncio loop"): the
+    two suites now share the one browser, and a page opens in it with the site's still open."""
+    site_context = browser.new_context()
+    lab_context = lab_browser.new_context()
+    try:
+        page = lab_context.new_page()
+        page.set_content("<p id='x'>open</p>")
+        assert page.inner_text("#x") == "open"
+    finally:
+        lab_context.close()
+        site_context.close()
