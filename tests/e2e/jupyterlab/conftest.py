@@ -14,8 +14,8 @@ What a reader gets is rebuilt here from the committed state of the repository:
   reader's own machine. Each is waited for on ``/api/status`` and always shut down, kernels
   included;
 * ``lab_browser``: Debian's Chromium (``/usr/bin/chromium``) through Playwright, headless: the
-  site suite's own browser, one per test process; every request that leaves the JupyterLab server is aborted and
-  recorded, and the tests fail on it.
+  site suite's own browser, one per test process; every request that leaves the JupyterLab
+  server is aborted and recorded, and the tests fail on it.
 
 JupyterLab is started with ``--LabApp.expose_app_in_browser=True``: it only exposes the
 running application as ``window.jupyterapp``, so that the tests can read the notebook's model
