@@ -50,7 +50,9 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as onp
-from scipy.linalg import blas, qr, solve_triangular
+
+# scipy.linalg is imported where it is used, not here: `import jaccourse` imports this module,
+# and scipy.linalg adds about a third of a second to every kernel that only reads a chapter.
 
 __all__: list[str] = []  # private module
 
@@ -91,6 +93,8 @@ def _enorm(v: onp.ndarray) -> float:
     """Euclidean norm without overflow or destructive underflow (MINPACK's ``enorm``)."""
     if v.size == 0:
         return 0.0
+    from scipy.linalg import blas
+
     return float(blas.dnrm2(onp.ascontiguousarray(v, dtype=float)))
 
 
@@ -101,6 +105,8 @@ def _qrsolv(r: onp.ndarray, ipvt: onp.ndarray, dp: onp.ndarray, qtb: onp.ndarray
     ORIGINAL variable order. Returns ``x`` (original order) and the upper triangular ``S``
     with ``S^T S = R^T R + P^T D_p^2 P``.
     """
+    from scipy.linalg import solve_triangular
+
     n = r.shape[1]
     stacked = onp.vstack([r, onp.diag(dp[ipvt])])
     q2, s = onp.linalg.qr(stacked, mode="reduced")
@@ -126,6 +132,8 @@ def _lmpar(
     ``| |D x| - delta | <= 0.1 delta`` (at most 10 Newton iterations on the secular
     equation ``phi(par) = |D x(par)| - delta``). MINPACK's step is ``-x``.
     """
+    from scipy.linalg import solve_triangular
+
     n = r.shape[1]
     rdiag = onp.diag(r)
     dperm = diag[ipvt]
@@ -226,6 +234,8 @@ def lm_solve(
     bad ones at the door with its own name in the message, so they are not checked again here.
     A non-finite residual or Jacobian met on the way is a result (status 9), not an error.
     """
+    from scipy.linalg import qr
+
     ftol, xtol, gtol, factor = float(ftol), float(xtol), float(gtol), float(factor)
     max_nfev = int(max_nfev)
 

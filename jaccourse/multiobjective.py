@@ -50,8 +50,6 @@ from typing import Any
 import autograd.numpy as np
 import numpy as onp
 from autograd.tracer import getval
-from scipy.linalg.lapack import dpstrf
-from scipy.optimize import lsq_linear, nnls
 
 from jaccourse._autodiff import jacobian_core
 from jaccourse._validation import (
@@ -615,6 +613,8 @@ def _psd_factor(C: onp.ndarray) -> onp.ndarray:
     Pivoting keeps dependent rows *exactly* dependent in ``R`` (two opposite gradients give two
     opposite columns), so the least-squares solver below sees the dependence instead of a
     rounding-sized difference it would amplify."""
+    from scipy.linalg.lapack import dpstrf  # scipy on first use: see _scipy_nnls
+
     m = C.shape[0]
     U, piv, rank, info = dpstrf(C, lower=0)
     if info < 0:  # pragma: no cover - LAPACK argument error
@@ -662,14 +662,24 @@ class _NonNegLeastSquares:
         k = A.shape[1]
         ridge = onp.sqrt(1e-12 * max(self.col**2, _TINY)) * onp.eye(k)
         y = _lawson_hanson(onp.vstack([A, ridge]), onp.concatenate([b, onp.zeros(k)]))
+        from scipy.optimize import lsq_linear
+
         z = onp.maximum(lsq_linear(A, b, bounds=(0.0, onp.inf), method="bvls", tol=1e-14).x, 0.0)
         candidates = [c for c in (x, y, z) if c is not None]
         return min(candidates, key=lambda c: self.violation(b, c))
 
 
+def _scipy_nnls(A: onp.ndarray, b: onp.ndarray) -> tuple[onp.ndarray, float]:
+    """``scipy.optimize.nnls``, imported on first use, not with the module: ``import jaccourse``
+    imports this module, and scipy.optimize adds about 0.6 s to every kernel that starts."""
+    from scipy.optimize import nnls
+
+    return nnls(A, b)
+
+
 def _lawson_hanson(A: onp.ndarray, b: onp.ndarray) -> onp.ndarray | None:
     try:
-        return nnls(A, b)[0]
+        return _scipy_nnls(A, b)[0]
     except RuntimeError:  # iteration limit
         return None
 

@@ -878,7 +878,7 @@ def test_a_failing_nnls_is_caught_by_the_kkt_check(monkeypatch):
     rng = onp.random.default_rng(2)
     J = rng.standard_normal((4, 6))
     expected = upgrad(J), mgda(J), dualproj(J)
-    monkeypatch.setattr(mo, "nnls", lambda A, b: (onp.zeros(A.shape[1]), 0.0))
+    monkeypatch.setattr(mo, "_scipy_nnls", lambda A, b: (onp.zeros(A.shape[1]), 0.0))
     got = upgrad(J), mgda(J), dualproj(J)
     for e, g in zip(expected, got, strict=True):
         assert onp.allclose(g, e, rtol=1e-8, atol=1e-10)
@@ -886,7 +886,7 @@ def test_a_failing_nnls_is_caught_by_the_kkt_check(monkeypatch):
     def give_up(A, b):
         raise RuntimeError("Maximum number of iterations reached.")
 
-    monkeypatch.setattr(mo, "nnls", give_up)
+    monkeypatch.setattr(mo, "_scipy_nnls", give_up)
     assert onp.allclose(upgrad(J), expected[0], rtol=1e-8, atol=1e-10)
 
 
