@@ -594,6 +594,9 @@ class Tab:
     lab: JupyterLab
     blocked: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    #: JupyterLab is loaded in the page and the last chapter was closed cleanly: the next
+    #: one is opened in it (see :func:`_open`) instead of by a new page load
+    app_ready: bool = False
 
 
 def open_tab(browser, lab: JupyterLab):
@@ -779,8 +782,35 @@ def _wait(page, js: str, arg=None, timeout_s: float = 60, what: str = "") -> Non
         raise ChapterFailed(f"timed out after {timeout_s:.0f} s waiting until {what}") from error
 
 
+#: Open a file as the Binder button's URL does: JupyterLab's route ``lab/tree/<path>`` runs
+#: the file browser's ``filebrowser:open-path`` command with these arguments, which opens it
+#: with the default viewer of its type (jupytext's notebook, for a MyST ``.md``). Returns
+#: false, opening nothing, unless the page shows JupyterLab with no document and no dialog.
+OPEN_IN_APP = """(p) => { const app = window.jupyterapp;
+    if (!app || document.querySelector('.jp-Dialog')) return false;
+    if (Array.from(app.shell.widgets('main')).some(w => w.context)) return false;
+    window.__jcIdleSince = null;
+    app.commands.execute('filebrowser:open-path', {path: p, dontShowBrowser: true})
+       .catch(e => { window.__jcOpenError = String(e); });
+    return true; }"""
+
+#: Close every document of the main area without a prompt (the reading has saved it or
+#: failed); the kernels are shut down through the server's API afterwards.
+CLOSE_DOCUMENTS = """() => { const app = window.jupyterapp; if (!app) return false;
+    for (const w of Array.from(app.shell.widgets('main'))) if (w.context) w.dispose();
+    return !Array.from(app.shell.widgets('main')).some(w => w.context)
+           && !document.querySelector('.jp-Dialog'); }"""
+
+
 def _open(tab: Tab, reading: Reading, rel: str, nb) -> None:
-    """Open the chapter at the Binder button's path and wait until every cell is rendered."""
+    """Open the chapter and wait until every cell is rendered.
+
+    The first chapter a page reads is opened at the Binder button's URL,
+    ``lab/tree/<chapter>.md?reset``: a page load of JupyterLab with a fresh workspace. The
+    next ones, once the previous chapter is closed (no document, no dialog left), are opened
+    in the same page by the command that URL runs (:data:`OPEN_IN_APP`); that saves the
+    3-5 s of loading JupyterLab again for each chapter. After any failure the next chapter
+    gets a new page load."""
     page = tab.page
     t0 = time.monotonic()
 
@@ -788,14 +818,19 @@ def _open(tab: Tab, reading: Reading, rel: str, nb) -> None:
         reading.timings[name] = round(time.monotonic() - t0, 1)
 
     url = f"{tab.lab.url}lab/tree/{rel}?reset"
-    page.goto(url, wait_until="domcontentloaded")
+    ready, tab.app_ready = tab.app_ready, False
+    if ready and page.evaluate(OPEN_IN_APP, rel):
+        reading.notes.append("opened in the running JupyterLab (filebrowser:open-path)")
+    else:
+        page.goto(url, wait_until="domcontentloaded")
     try:
         page.wait_for_selector(
             ".jp-NotebookPanel .jp-Notebook .jp-Cell, .jp-FileEditor .cm-editor", timeout=TIMEOUT_MS
         )
     except Exception as error:
+        how = "" if not ready else f" (opened in the page: {page.evaluate('window.__jcOpenError')})"
         raise ChapterFailed(
-            f"{url} showed neither a notebook nor a text editor within {TIMEOUT_MS // 1000} s"
+            f"{url} showed neither a notebook nor a text editor within {TIMEOUT_MS // 1000} s" + how
         ) from error
     if not page.locator(".jp-NotebookPanel").count():
         raise ChapterFailed(f"{url} opened as a text file (a file editor), not as a notebook")
@@ -1175,6 +1210,7 @@ def read_chapter(
             if save:
                 stage = _reached(reading, start, "saved-clean")
                 _save(tab, reading, rel, clone)
+        tab.app_ready = not reading.problems
     except ChapterFailed as failure:
         if not reading.problems.get(stage):
             reading.add(stage, str(failure))
@@ -1183,6 +1219,12 @@ def read_chapter(
                 reading.add(check, f"not checked: the reading stopped at {stage!r}: {failure}")
     finally:
         _reached(reading, start, "shut-down")
+        try:
+            if tab.app_ready and not tab.page.evaluate(CLOSE_DOCUMENTS):
+                tab.app_ready = False
+        except Exception as error:  # the page is gone or broken: the next chapter reloads it
+            tab.app_ready = False
+            reading.notes.append(f"could not close the chapter in the page: {error}")
         try:
             tab.lab.shut_down_kernels()
         except (urllib.error.URLError, OSError) as error:
