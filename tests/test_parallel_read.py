@@ -79,3 +79,15 @@ def test_sphinx_proof_still_lacks_its_own_merge():
 
     assert ProofDomain.merge_domaindata in (Domain.merge_domaindata, parallel_read._merge_nothing)
     assert not set(ProofDomain.initial_data) - {"version"}
+
+
+def test_the_kernels_get_one_blas_thread_unless_told_otherwise(monkeypatch):
+    """The build's kernels inherit the environment: one BLAS thread each, so that parallel
+    readers do not oversubscribe the cores; a value the user set is kept."""
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    parallel_read._config_inited(SimpleNamespace(parallel=0, extensions={}), None)
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    assert os.environ["MKL_NUM_THREADS"] == "1"
+    assert os.environ["OMP_NUM_THREADS"] == "3"

@@ -25,6 +25,13 @@ extension gives the domain that empty merge when (and only when) it has none of 
 Any other extension that does not declare itself safe still turns the read serial, with
 Sphinx's warning, which ``-W`` makes a build error: a new extension is reviewed before it
 can read in parallel.
+
+The kernels that execute the chapters get one BLAS thread each (``OPENBLAS_NUM_THREADS``,
+``OMP_NUM_THREADS``, ``MKL_NUM_THREADS`` = 1, unless already set): the readers keep every
+core busy, and OpenBLAS's threads spin while they wait, so several of them on two cores slow
+each other down (a JENN fit: 27 s instead of 11 s beside one other busy process). The test
+suite (``conftest.py``) runs its kernels the same way, so the site and the tests compute
+with the same single-threaded BLAS.
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ MAX_READERS = 4
 
 
 def _config_inited(app, config) -> None:
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")  # inherited by every kernel the build starts
     for name in REVIEWED_SAFE:
         ext = app.extensions.get(name)
         if ext is not None and ext.parallel_read_safe is None:
