@@ -287,26 +287,39 @@ def raw_myst(text: str) -> list[str]:
 
 
 def _run(
-    command: list[str], cwd: Path, log: Path, env: dict | None = None, timeout: float = 1800
+    command: list[str],
+    cwd: Path,
+    log: Path,
+    env: dict | None = None,
+    timeout: float = 1800,
+    attempts: int = 1,
+    pause_s: float = 10,
 ) -> None:
-    with log.open("a", encoding="utf-8") as out:
-        out.write(f"\n$ {' '.join(map(str, command))}  (in {cwd})\n")
-        out.flush()
-        done = subprocess.run(
-            command,
-            cwd=cwd,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            timeout=timeout,
-            check=False,
-        )
-    if done.returncode != 0:
+    """Run ``command``, its output appended to ``log``; fail the test if it fails
+    ``attempts`` times in a row (each failure is printed, with the tail of the log)."""
+    for attempt in range(1, attempts + 1):
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"\n$ {' '.join(map(str, command))}  (in {cwd}, attempt {attempt})\n")
+            out.flush()
+            done = subprocess.run(
+                command,
+                cwd=cwd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                timeout=timeout,
+                check=False,
+            )
+        if done.returncode == 0:
+            return
         tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-25:])
-        pytest.fail(
-            f"{' '.join(map(str, command))} failed (exit {done.returncode}, log in {log}):\n{tail}",
-            pytrace=False,
+        message = (
+            f"{' '.join(map(str, command))} failed (exit {done.returncode}, log in {log}):\n{tail}"
         )
+        if attempt == attempts:
+            pytest.fail(message, pytrace=False)
+        print(f"\n{message}\ntrying again ({attempt + 1} of {attempts}) in {pause_s:.0f} s")
+        time.sleep(pause_s)
 
 
 def git_status(clone: Path) -> str:
@@ -394,6 +407,9 @@ def _build_binder_env(clone: Path, env_dir: Path, log: Path) -> Path:
         cwd=clone,
         log=log,
         env=env,
+        # the package index is on the network: pip retries a dropped connection itself, not
+        # every failure of a moment, so a failed install is tried once more (and printed)
+        attempts=2,
     )
     post_build = clone / "binder" / "postBuild"
     if post_build.exists():

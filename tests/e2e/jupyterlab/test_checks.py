@@ -6,7 +6,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from .conftest import EVAL_ROLE, must_be_hidden, prose_of, raw_myst, word_count
+from .conftest import EVAL_ROLE, _run, must_be_hidden, prose_of, raw_myst, word_count
 
 
 @pytest.mark.parametrize(
@@ -110,3 +110,17 @@ def test_prose_counts_the_words_maths_shows():
     """A label that is also a word may show as often as the prose, maths' \\text included."""
     source = "The sigmoid, $$\\sigma(z) \\qquad\\text{for the sigmoid}$$ and more."
     assert word_count("sigmoid", prose_of(source)) == 2
+
+
+def test_a_failed_command_is_tried_again_and_fails_the_test_when_it_keeps_failing(tmp_path):
+    """The Binder environment's install gets a second attempt; the log keeps both."""
+    marker, log = tmp_path / "tried", tmp_path / "log"
+    flaky = ["bash", "-c", f"if [ -e {marker} ]; then echo ok; else touch {marker}; exit 3; fi"]
+    _run(flaky, cwd=tmp_path, log=log, attempts=2, pause_s=0)
+    text = log.read_text(encoding="utf-8")
+    assert "attempt 1" in text and "attempt 2" in text and text.rstrip().endswith("ok")
+    with pytest.raises(pytest.fail.Exception, match="exit 3"):
+        _run(["bash", "-c", "exit 3"], cwd=tmp_path, log=log, attempts=2, pause_s=0)
+    with pytest.raises(pytest.fail.Exception, match="exit 3"):
+        _run(["bash", "-c", "exit 3"], cwd=tmp_path, log=tmp_path / "once")
+    assert "attempt 2" not in (tmp_path / "once").read_text(encoding="utf-8")
